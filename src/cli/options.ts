@@ -1,0 +1,33 @@
+// Options every command takes (SPEC 1), and the helpers commands use to read them.
+import type { Argv } from 'yargs';
+import { toPinoLevel } from '../log/index.js';
+
+export interface GlobalOptions {
+  'config-dir'?: string | undefined;
+  log?: string | undefined;
+  'log-level': string;
+  'shell-exec': boolean;
+}
+
+export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalOptions> {
+  return y
+    .option('config-dir', {
+      type: 'string',
+      describe: 'read only DIR/auth.conf and DIR/relays.conf (env USCMDRELAY_CONFIG_DIR)',
+      default: process.env.USCMDRELAY_CONFIG_DIR,
+      defaultDescription: 'the search path',
+    })
+    .option('log', { type: 'string', describe: 'append the JSON log to FILE', defaultDescription: 'standard output' })
+    .option('log-level', {
+      type: 'string',
+      default: 'INFO',
+      describe: 'DEBUG INFO WARNING ERROR CRITICAL (any case; warn, fatal too)',
+      coerce: (value: string) => {
+        if (toPinoLevel(value) === null) throw new Error(`Invalid --log-level: ${value}`);
+        return value;
+      },
+    })
+    .option('shell-exec', { type: 'boolean', default: false, describe: 'run configured command lines through /bin/sh -c' }) as Argv<
+    T & GlobalOptions
+  >;
+}

@@ -1,0 +1,42 @@
+// What the exec layer is asked to run and what it reports back. It knows nothing of keys,
+// clusters or sockets: the relay core prepares a RunPlan, exec runs it.
+import type { OutputEvent } from '../protocol/types.js';
+
+// Called for each chunk of output, in the order produced. Returning a promise pauses the
+// command's pipes until it settles: that is how a slow reader slows the command (SPEC 2.3).
+export type OutputListener = (event: OutputEvent) => void | Promise<void>;
+
+export interface RunPlan {
+  argv: readonly string[]; // final argv, shell wrapper included; argv[0] is the program
+  env: Readonly<Record<string, string>>; // the whole environment; nothing else leaks
+  cwd: string;
+  uid: number | null;
+  gid: number | null;
+  timeoutMs: number; // 0 = none
+  maxOutput: number | null; // cap on captured stdout+stderr; null = not captured (streaming)
+  stdin: Buffer | null; // null = /dev/null
+  onOutput: OutputListener | null; // stream mode
+  clientGone: AbortSignal | null; // aborted by the door when the client disappears
+  killOnDisconnect: boolean;
+  cancel: AbortSignal | null; // aborted at shutdown: kill, outcome `cancelled`
+}
+
+export type RunOutcome =
+  | 'exited' // ended by itself with an exit code
+  | 'signaled' // ended by a signal the daemon did not send
+  | 'timeout'
+  | 'output_cap'
+  | 'cancelled'
+  | 'disconnected' // killed because the client went away (on_disconnect = kill)
+  | 'start_failed';
+
+export interface RunResult {
+  outcome: RunOutcome;
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string; // captured, decoded as UTF-8 (U+FFFD for invalid bytes); '' when streaming
+  stderr: string;
+  truncated: boolean;
+  startError: string | null; // why it could not start (outcome start_failed)
+  durationMs: number;
+}

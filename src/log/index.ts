@@ -1,0 +1,2 @@
+export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export { toPinoLevel, logLevelChoices } from './levels.js';

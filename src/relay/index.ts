@@ -1,0 +1,2 @@
+export { createRelay, type Relay, type RelayOptions } from './relay.js';
+export type { Caller, RequestIo } from './types.js';
