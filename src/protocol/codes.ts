@@ -18,7 +18,7 @@ export const codes = {
   START_FAILED: { code: 3004, message: 'Command could not be started' },
   BUSY: { code: 3005, message: 'Busy: concurrency limit reached' },
   KILLED_BY_SIGNAL: { code: 3006, message: 'Command was ended by a signal' },
-  CANCELLED: { code: 3007, message: 'Cancelled: the daemon is shutting down' },
+  CANCELLED: { code: 3007, message: 'Cancelled' },
   TOO_MANY_CONNECTIONS: { code: 9001, message: 'Too many connections' },
   INTERNAL: { code: 9999, message: 'Internal error' },
 } as const;

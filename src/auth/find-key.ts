@@ -1,0 +1,19 @@
+// Finds the auth.conf entry for a presented key, without leaking timing or key material.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { KeyEntry } from '../config/index.js';
+
+// Compares the key's SHA-256 with every entry's in constant time and never stops early, so the
+// time taken does not tell how close a guess was or where in the file a key sits.
+export function findKeyEntry(keys: readonly KeyEntry[], presentedKey: string): KeyEntry | null {
+  const presented = createHash('sha256').update(presentedKey, 'utf8').digest();
+  let found: KeyEntry | null = null;
+  for (const entry of keys) {
+    if (entry.keyHash !== null && timingSafeEqual(entry.keyHash, presented) && found === null) found = entry;
+  }
+  return found;
+}
+
+// Finds the entry of a fleet sender proven (by its signature) to hold this ed25519 public key.
+export function findSignerEntry(keys: readonly KeyEntry[], publicKey: string): KeyEntry | null {
+  return keys.find((entry) => entry.publicKey === publicKey) ?? null;
+}

@@ -1,0 +1,98 @@
+// `uscmdrelay serve` (the default command): flags → daemon options, then run until SIGTERM.
+import { readFileSync } from 'node:fs';
+import type { TlsOptions } from 'node:tls';
+import type { Argv, CommandModule } from 'yargs';
+import { runDaemon } from '../daemon/index.js';
+import { createLogger, toPinoLevel } from '../log/index.js';
+import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
+import type { GlobalOptions } from './options.js';
+
+interface ServeOptions extends GlobalOptions {
+  host: string;
+  port: number;
+  'max-request-bytes': number;
+  'request-timeout': number;
+  'max-connections': number;
+  timeout: number;
+  'max-output': number;
+  'shutdown-grace': number;
+  'max-running': number;
+  'auth-fail-limit': number;
+  'auth-fail-window': number;
+  'tls-cert'?: string | undefined;
+  'tls-key'?: string | undefined;
+  'tls-ca'?: string | undefined;
+}
+
+function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
+  const count = (describe: string, value: number) => ({ type: 'number' as const, default: value, describe });
+  return y
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (0.0.0.0 to expose)' })
+    .option('port', count('TCP port; 0 binds an ephemeral port', 7777))
+    .option('max-request-bytes', count('larger request: code 2003', 1_048_576))
+    .option('request-timeout', count('seconds for a complete request: else code 2005', 10))
+    .option('max-connections', count('open connections at most; one more: code 9001', 1024))
+    .option('timeout', count('default command time limit in seconds (0 = none)', DEFAULT_TIMEOUT_S))
+    .option('max-output', count('default cap in bytes on captured stdout+stderr', DEFAULT_MAX_OUTPUT))
+    .option('shutdown-grace', count('seconds SIGTERM waits for running commands', 30))
+    .option('max-running', count('commands running at once across the daemon (0 = unlimited); one more: code 3005', 0))
+    .option('auth-fail-limit', count('failed authentications per address within the window before code 1002 (0 = off)', 10))
+    .option('auth-fail-window', count('seconds the failure count of an address lasts', 60))
+    .option('tls-cert', { type: 'string', describe: 'serve TLS with this certificate (PEM)', implies: 'tls-key' })
+    .option('tls-key', { type: 'string', describe: 'private key of --tls-cert (PEM)', implies: 'tls-cert' })
+    .option('tls-ca', { type: 'string', describe: 'require client certificates signed by this CA (mutual TLS)', implies: 'tls-cert' })
+    .check((argv) => {
+      for (const name of ['port', 'max-request-bytes', 'request-timeout', 'max-connections', 'timeout', 'max-output', 'shutdown-grace', 'max-running', 'auth-fail-limit', 'auth-fail-window'] as const) {
+        const value = argv[name];
+        if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number ≥ 0`);
+      }
+      return true;
+    }) as Argv<ServeOptions>;
+}
+
+// PEM files are read once at start; a missing one is a start-up error, like a bad config.
+function tlsOptions(argv: ServeOptions): TlsOptions | null {
+  if (!argv['tls-cert'] || !argv['tls-key']) return null;
+  const ca = argv['tls-ca'];
+  return {
+    cert: readFileSync(argv['tls-cert']),
+    key: readFileSync(argv['tls-key']),
+    ...(ca ? { ca: readFileSync(ca), requestCert: true, rejectUnauthorized: true } : {}),
+  };
+}
+
+export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
+  command: ['serve', '$0'],
+  describe: 'run the daemon',
+  builder: serveOptions,
+  handler: async (argv) => {
+    const snapshot = loadConfigOrExit(argv);
+    let tls: TlsOptions | null;
+    try {
+      tls = tlsOptions(argv);
+    } catch (error) {
+      process.stderr.write(`TLS: ${(error as Error).message}\n`);
+      process.exit(2);
+    }
+    const logger = createLogger({ file: argv.log, level: toPinoLevel(argv['log-level']) ?? 'info' });
+    await runDaemon({
+      config: { configDir: argv['config-dir'], defaults: daemonDefaults(argv) },
+      snapshot,
+      server: {
+        host: argv.host,
+        port: argv.port,
+        maxConnections: argv['max-connections'],
+        maxRequestBytes: argv['max-request-bytes'],
+        requestTimeoutMs: argv['request-timeout'] * 1000,
+        tls,
+      },
+      relay: {
+        maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null,
+        throttle: { maxFailures: argv['auth-fail-limit'], windowMs: argv['auth-fail-window'] * 1000 },
+      },
+      shutdownGraceMs: argv['shutdown-grace'] * 1000,
+      logger,
+    });
+    process.exit(0);
+  },
+};

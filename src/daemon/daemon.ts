@@ -1,0 +1,42 @@
+// The serve process: config, logger, core road, listener, and the signals of SPEC 6.
+import type { ConfigSnapshot } from '../config/index.js';
+import type { Logger } from '../log/index.js';
+import { createRelay, type RelayOptions } from '../relay/index.js';
+import { startRelayServer, type ServerOptions } from '../server/index.js';
+import { createConfigHolder, type ConfigSource } from './config-holder.js';
+
+export interface DaemonOptions {
+  config: ConfigSource;
+  snapshot: ConfigSnapshot; // loaded and checked before anything is bound
+  server: ServerOptions;
+  relay: Pick<RelayOptions, 'throttle' | 'maxRunning'>;
+  shutdownGraceMs: number;
+  logger: Logger;
+}
+
+// Serves until SIGTERM/SIGINT, then drains and resolves (the caller exits 0).
+export async function runDaemon(options: DaemonOptions): Promise<void> {
+  const { logger } = options;
+  const config = createConfigHolder(options.config, options.snapshot, logger);
+  const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger });
+  const server = await startRelayServer(options.server, relay, logger);
+  logger.info(
+    { host: server.host, port: server.port, tls: options.server.tls !== null, files: options.snapshot.files },
+    'listening',
+  );
+
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: reloading configuration');
+    config.reload();
+  });
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ signal, running: relay.inFlight(), grace_ms: options.shutdownGraceMs }, 'shutting down');
+  server.stopAccepting();
+  await relay.shutdown(options.shutdownGraceMs);
+  await server.closeConnections(2000);
+  logger.info('stopped');
+}

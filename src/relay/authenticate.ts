@@ -1,0 +1,27 @@
+// Stage: who is this? A key (or a proven fleet signer) from an allowed address, not throttled.
+import { FailureThrottle, findKeyEntry, findSignerEntry, isAddressAllowed } from '../auth/index.js';
+import type { KeyEntry } from '../config/index.js';
+import type { Logger } from '../log/index.js';
+import { RelayError } from '../protocol/index.js';
+import type { RoadContext } from './context.js';
+
+// Fails with 1000 (one message for every reason; the log says which) or 1002 when throttled.
+export function authenticate(context: RoadContext, throttle: FailureThrottle, logger: Logger): KeyEntry {
+  const { caller, request, snapshot } = context;
+  const remote = caller.remoteAddress;
+  if (throttle.isBlocked(remote)) {
+    logger.warn({ request_id: context.requestId, remote, reason: 'throttled' }, 'authentication refused');
+    throw new RelayError('THROTTLED');
+  }
+  const entry =
+    caller.signer !== undefined
+      ? findSignerEntry(snapshot.keys, caller.signer)
+      : findKeyEntry(snapshot.keys, request?.auth_key ?? '');
+  const reason = entry === null ? 'unknown key' : isAddressAllowed(entry, remote) ? null : 'source address not allowed';
+  if (reason !== null) {
+    throttle.recordFailure(remote);
+    logger.warn({ request_id: context.requestId, remote, key: entry?.label, reason }, 'authentication failed');
+    throw new RelayError('AUTH_FAILED');
+  }
+  return entry as KeyEntry;
+}

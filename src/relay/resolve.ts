@@ -1,0 +1,34 @@
+// Stages: authorize the cluster, then resolve the command in it.
+import { isClusterAllowed } from '../auth/index.js';
+import type { CommandSpec } from '../config/index.js';
+import type { Logger } from '../log/index.js';
+import { RelayError } from '../protocol/index.js';
+import type { RoadContext } from './context.js';
+
+export const DEFAULT_CLUSTER = 'default';
+
+// `name` is in cluster `default`; `cluster::name` splits at the first `::`.
+export function splitCommand(command: string): { cluster: string; name: string } {
+  const at = command.indexOf('::');
+  return at === -1 ? { cluster: DEFAULT_CLUSTER, name: command } : { cluster: command.slice(0, at), name: command.slice(at + 2) };
+}
+
+// Authorization comes before lookup so an unauthorized caller learns nothing of what exists.
+export function resolveCommand(context: RoadContext, logger: Logger): CommandSpec {
+  const { key, snapshot } = context;
+  const { cluster, name } = splitCommand(context.request?.command ?? '');
+  context.cluster = cluster;
+  context.commandName = name;
+  if (!key || !isClusterAllowed(key, cluster)) {
+    logger.warn(
+      { request_id: context.requestId, remote: context.caller.remoteAddress, key: key?.label, cluster, reason: 'key not allowed this cluster' },
+      'authentication failed',
+    );
+    throw new RelayError('AUTH_FAILED');
+  }
+  const commands = snapshot.clusters.get(cluster);
+  if (!commands) throw new RelayError('UNKNOWN_CLUSTER', cluster);
+  const command = commands.get(name);
+  if (!command) throw new RelayError('UNKNOWN_COMMAND', `${cluster}::${name}`);
+  return command;
+}

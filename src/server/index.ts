@@ -1,0 +1,1 @@
+export { startRelayServer, type RelayServer, type ServerOptions } from './server.js';
