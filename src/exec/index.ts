@@ -1,1 +1,3 @@
 export type * from './types.js';
+export { runCommand } from './run.js';
+export { FORCE_KILL_DELAY_MS } from './kill-group.js';

@@ -1,0 +1,40 @@
+// Signals go to the command's whole process group (SPEC 5.1): the command is started detached,
+// so its pid is also its group id, and `kill(-pgid)` reaches every descendant that stayed in it.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { groupHasLiveMember } from './group-members.js';
+
+// How long a group gets between SIGTERM and SIGKILL (SPEC 5.1).
+export const FORCE_KILL_DELAY_MS = 5_000;
+
+// Between SIGTERM and SIGKILL we look whether the group is gone: soon at first (most commands
+// die at once), then less often.
+const FIRST_POLL_MS = 5;
+const MAX_POLL_MS = 200;
+
+// Sends a signal (0 = only look) to a process group; false when the group no longer exists.
+export function signalProcessGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (error) {
+    // ESRCH: nobody left. EPERM: a member changed user (setuid program) and is beyond our
+    // reach; reporting it as gone keeps the daemon from waiting on what it cannot kill.
+    if (error instanceof Error && 'code' in error && (error.code === 'ESRCH' || error.code === 'EPERM')) {
+      return false;
+    }
+    throw error;
+  }
+}
+
+// Ends a process group: SIGTERM now, SIGKILL after the grace if a member is still running.
+// Resolves once the group is gone or has been sent SIGKILL; after that the pgid is never
+// signalled again, so a recycled id cannot be hit.
+export async function killProcessGroup(pgid: number, graceMs: number = FORCE_KILL_DELAY_MS): Promise<void> {
+  if (!signalProcessGroup(pgid, 'SIGTERM')) return;
+  const deadline = performance.now() + graceMs;
+  for (let poll = FIRST_POLL_MS; performance.now() < deadline; poll = Math.min(poll * 2, MAX_POLL_MS)) {
+    await sleep(Math.min(poll, Math.max(0, deadline - performance.now())));
+    if (!signalProcessGroup(pgid, 0) || !(await groupHasLiveMember(pgid))) return;
+  }
+  signalProcessGroup(pgid, 'SIGKILL');
+}

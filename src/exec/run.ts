@@ -1,0 +1,85 @@
+// One run of a command, from spawn to the last byte of output: limits, kills and the outcome.
+import { onAbort } from './abort.js';
+import { killProcessGroup } from './kill-group.js';
+import { createOutputCollector } from './output-collect.js';
+import { readOutput } from './output-reader.js';
+import { spawnCommand } from './spawn.js';
+import { describeStartError } from './start-error.js';
+import { armTimeout } from './timeout.js';
+import type { RunOutcome, RunPlan, RunResult } from './types.js';
+
+// Why the daemon ended a command; null while the command is left to end by itself.
+type StopReason = Extract<RunOutcome, 'timeout' | 'output_cap' | 'cancelled' | 'disconnected'>;
+
+// After the group is gone, how long a pipe still held by an escaped process may stay silent.
+const ESCAPED_PIPE_IDLE_MS = 200;
+
+// Runs a plan and reports how it ended. Never throws: a failure to start is an outcome too.
+export async function runCommand(plan: RunPlan): Promise<RunResult> {
+  const startedAt = performance.now();
+  const elapsed = () => Math.round(performance.now() - startedAt);
+  const early = plan.cancel?.aborted ? 'cancelled' : plan.killOnDisconnect && plan.clientGone?.aborted ? 'disconnected' : null;
+  if (early !== null) return notRun(early, null, elapsed());
+
+  let subprocess: ReturnType<typeof spawnCommand>;
+  try {
+    subprocess = spawnCommand(plan);
+  } catch (error) {
+    // execa validates its options before spawning; a plan it refuses never started.
+    return notRun('start_failed', error instanceof Error ? error.message : String(error), elapsed());
+  }
+  const pgid = subprocess.pid;
+
+  let reason: StopReason | null = null;
+  let leaderExited = false;
+  let killing: Promise<void> | null = null;
+  const killGroup = (): Promise<void> => (killing ??= pgid === undefined ? Promise.resolve() : killProcessGroup(pgid));
+  const stop = (why: StopReason): void => {
+    // Once the leader is gone its exit decides the outcome; only a cut output still counts.
+    if (reason !== null || (leaderExited && why !== 'output_cap')) return;
+    reason = why;
+    void killGroup();
+  };
+
+  const collector = createOutputCollector(plan.maxOutput, plan.onOutput, () => stop('output_cap'));
+  const reader = readOutput(subprocess.stdout, subprocess.stderr, (stream, chunk) => collector.push(stream, chunk));
+  // No orphan outlives its request: whatever the leader leaves in its group is killed too.
+  subprocess.once('exit', () => {
+    leaderExited = true;
+    void killGroup().then(() => reader.closeWhenIdle(ESCAPED_PIPE_IDLE_MS));
+  });
+  const disarm = [
+    armTimeout(plan.timeoutMs, () => stop('timeout')),
+    onAbort(plan.cancel, () => stop('cancelled')),
+    plan.killOnDisconnect ? onAbort(plan.clientGone, () => stop('disconnected')) : () => {},
+  ];
+
+  try {
+    const [result] = await Promise.all([subprocess, reader.done]);
+    await killing;
+    const output = await collector.finish();
+    if (pgid === undefined) {
+      const why = await describeStartError(result.code, plan.argv[0] ?? '', plan.cwd);
+      return { ...notRun('start_failed', why, elapsed()), stdout: output.stdout, stderr: output.stderr };
+    }
+    const signal = result.signal ?? null;
+    const outcome: RunOutcome = reason ?? (signal !== null ? 'signaled' : 'exited');
+    return {
+      outcome,
+      exitCode: result.exitCode ?? null,
+      signal,
+      stdout: output.stdout,
+      stderr: output.stderr,
+      truncated: output.truncated,
+      startError: null,
+      durationMs: elapsed(),
+    };
+  } finally {
+    for (const undo of disarm) undo();
+  }
+}
+
+// The result of a command that never ran.
+function notRun(outcome: RunOutcome, startError: string | null, durationMs: number): RunResult {
+  return { outcome, exitCode: null, signal: null, stdout: '', stderr: '', truncated: false, startError, durationMs };
+}
