@@ -1,3 +1,4 @@
 export type * from './types.js';
 export { runCommand } from './run.js';
+export { prepareRun } from './prepare.js';
 export { FORCE_KILL_DELAY_MS } from './kill-group.js';

@@ -28,11 +28,13 @@ export function createOutputCollector(
   const decoders = { stdout: createStreamDecoder(), stderr: createStreamDecoder() };
   const kept: Record<OutputStream, string[]> = { stdout: [], stderr: [] };
   let capReported = false;
+  // RunPlan: maxOutput null means nothing is captured; without a listener, output is dropped.
+  const capture = maxOutput !== null;
 
   const deliver = (event: OutputStream, data: string): void | Promise<void> => {
     if (data === '') return;
     if (onOutput === null) {
-      kept[event].push(data);
+      if (capture) kept[event].push(data);
       return;
     }
     return notify(onOutput, { event, data });

@@ -40,3 +40,33 @@ export interface RunResult {
   startError: string | null; // why it could not start (outcome start_failed)
   durationMs: number;
 }
+
+// Who asked and for what, as the command's environment shows it (SPEC 5.1).
+export interface RunMeta {
+  requestId: string;
+  keyLabel: string;
+  cluster: string;
+  command: string;
+  remoteAddress: string;
+  remotePort: number;
+}
+
+// What the relay core knows about one request once it has passed policy; prepareRun turns it
+// and the command's configuration into a RunPlan.
+export interface PrepareInput {
+  args: readonly string[]; // the client's arguments, already checked against the policy
+  payload: Buffer | null; // decoded, size and mode already checked
+  stream: boolean;
+  requestTimeoutMs: number | null; // the request's `timeout`; may only lower the command's
+  meta: RunMeta;
+  onOutput: OutputListener | null;
+  clientGone: AbortSignal | null;
+  cancel: AbortSignal | null;
+}
+
+export interface PreparedRun {
+  plan: RunPlan;
+  // Removes what preparing created (the payload file). Call it once the run is over, whatever
+  // its outcome; calling it again does nothing.
+  cleanup(): Promise<void>;
+}
