@@ -8,6 +8,7 @@ import { packageVersion } from './version.js';
 
 await withGlobalOptions(yargs(hideBin(process.argv)))
   .scriptName('uscmdrelay')
+  .parserConfiguration({ 'duplicate-arguments-array': false })
   .env('USCMDRELAY')
   .command(commands)
   .strict()
