@@ -1,0 +1,132 @@
+// Test helpers for the exec layer: a complete CommandSpec, a RunPlan, and /proc look-ups that
+// do not trust the code under test.
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandSpec } from '../../src/config/index.js';
+import type { PrepareInput, RunPlan } from '../../src/exec/index.js';
+
+// A command with every field of CommandSpec at its SPEC default.
+export function makeCommand(overrides: Partial<CommandSpec> = {}): CommandSpec {
+  return {
+    cluster: 'default',
+    name: 'test-cmd',
+    line: '/bin/true',
+    argv: ['/bin/true'],
+    description: '',
+    timeoutMs: 0,
+    maxOutput: 16 * 1024 * 1024,
+    uid: null,
+    gid: null,
+    cwd: '/',
+    env: new Map(),
+    passEnv: [],
+    args: { min: 0, max: null },
+    argPattern: null,
+    payload: 'none',
+    maxPayload: 262144,
+    concurrency: null,
+    logmask: new Set(),
+    shell: false,
+    onDisconnect: 'continue',
+    origin: { file: '/test/relays.conf', section: 'default' },
+    ...overrides,
+  };
+}
+
+// A shell-mode command running `line` through /bin/sh -c.
+export function shellCommand(line: string, overrides: Partial<CommandSpec> = {}): CommandSpec {
+  return makeCommand({ line, argv: ['/bin/sh', '-c', line], shell: true, ...overrides });
+}
+
+export function makeInput(overrides: Partial<PrepareInput> = {}): PrepareInput {
+  return {
+    args: [],
+    payload: null,
+    stream: false,
+    requestTimeoutMs: null,
+    meta: {
+      requestId: 'req-1',
+      keyLabel: 'ci-runner',
+      cluster: 'default',
+      command: 'test-cmd',
+      remoteAddress: '127.0.0.1',
+      remotePort: 40000,
+    },
+    onOutput: null,
+    clientGone: null,
+    cancel: null,
+    ...overrides,
+  };
+}
+
+// A plan running argv with a minimal environment and a 16 MiB cap.
+export function makePlan(argv: readonly string[], overrides: Partial<RunPlan> = {}): RunPlan {
+  return {
+    argv,
+    env: { PATH: '/usr/bin:/bin' },
+    cwd: '/',
+    uid: null,
+    gid: null,
+    timeoutMs: 0,
+    maxOutput: 16 * 1024 * 1024,
+    stdin: null,
+    onOutput: null,
+    clientGone: null,
+    killOnDisconnect: false,
+    cancel: null,
+    ...overrides,
+  };
+}
+
+interface ProcEntry {
+  pid: number;
+  state: string;
+  ppid: number;
+  pgrp: number;
+}
+
+// Every process /proc shows, with state, parent and group.
+export function listProcesses(): ProcEntry[] {
+  const out: ProcEntry[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.push({ pid: Number(name), state: f[0] ?? '', ppid: Number(f[1]), pgrp: Number(f[2]) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+// Pids of the group's members that are still running (zombies waiting for init do not count).
+export function liveMembers(pgid: number): number[] {
+  return listProcesses()
+    .filter((p) => p.pgrp === pgid && p.state !== 'Z' && p.state !== 'X')
+    .map((p) => p.pid);
+}
+
+// Whether a pid is a running (not zombie) process.
+export function isRunning(pid: number): boolean {
+  return listProcesses().some((p) => p.pid === pid && p.state !== 'Z' && p.state !== 'X');
+}
+
+// Our own children that are zombies (exited, never reaped).
+export function zombieChildren(): number[] {
+  return listProcesses()
+    .filter((p) => p.ppid === process.pid && p.state === 'Z')
+    .map((p) => p.pid);
+}
+
+export function openFdCount(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'uscmdrelay-test-'));
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

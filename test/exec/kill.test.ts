@@ -1,0 +1,147 @@
+// Limits and kills: every kill reaches the whole process group, and nothing outlives the run.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FORCE_KILL_DELAY_MS, runCommand } from '../../src/exec/index.js';
+import { isRunning, liveMembers, makePlan, sleep } from './helpers.js';
+
+// The script prints its own pid first: it is the group id.
+function firstLinePid(stdout: string): number {
+  const pid = Number(stdout.split('\n')[0]);
+  assert.ok(Number.isInteger(pid) && pid > 1, `no pid in ${JSON.stringify(stdout)}`);
+  return pid;
+}
+
+test('the grace before SIGKILL is 5 s', () => {
+  assert.equal(FORCE_KILL_DELAY_MS, 5000);
+});
+
+test('the command runs in its own process group', async () => {
+  const r = await runCommand(makePlan(['/bin/sh', '-c', 'echo $$; ps -o pgid= -p $$; ps -o sid= -p $$']));
+  const [pid, pgid, sid] = r.stdout.trim().split(/\s+/).map(Number);
+  assert.equal(pgid, pid);
+  assert.equal(sid, pid);
+  assert.notEqual(pgid, process.pid);
+});
+
+test('timeout kills the whole group: neither sleep survives', async () => {
+  const started = performance.now();
+  const r = await runCommand(
+    makePlan(['/bin/sh', '-c', 'echo $$; sleep 100 & echo $!; sleep 100'], { timeoutMs: 300 }),
+  );
+  const elapsed = performance.now() - started;
+  assert.equal(r.outcome, 'timeout');
+  assert.equal(r.signal, 'SIGTERM');
+  assert.equal(r.exitCode, null);
+  const pgid = firstLinePid(r.stdout);
+  const background = Number(r.stdout.split('\n')[1]);
+  assert.deepEqual(liveMembers(pgid), []);
+  assert.equal(isRunning(background), false);
+  assert.ok(elapsed >= 290 && elapsed < 3000, `took ${elapsed} ms`);
+});
+
+test('a group ignoring SIGTERM gets SIGKILL after the grace', async () => {
+  const started = performance.now();
+  const r = await runCommand(
+    makePlan(['/bin/sh', '-c', 'trap "" TERM; echo $$; sleep 100 & sleep 100'], { timeoutMs: 200 }),
+  );
+  const elapsed = performance.now() - started;
+  assert.equal(r.outcome, 'timeout');
+  assert.equal(r.signal, 'SIGKILL');
+  assert.deepEqual(liveMembers(firstLinePid(r.stdout)), []);
+  assert.ok(elapsed >= 200 + FORCE_KILL_DELAY_MS - 50 && elapsed < 200 + FORCE_KILL_DELAY_MS + 2000, `took ${elapsed} ms`);
+});
+
+test('a command that exits at SIGTERM reports its exit, not a signal', async () => {
+  const r = await runCommand(makePlan(['/bin/sh', '-c', 'trap "exit 7" TERM; while :; do sleep 0.05; done'], { timeoutMs: 200 }));
+  assert.equal(r.outcome, 'timeout');
+  assert.equal(r.exitCode, 7);
+  assert.equal(r.signal, null);
+});
+
+test('a background grandchild left by the leader is killed, and we do not hang on its pipes', async () => {
+  const started = performance.now();
+  const r = await runCommand(makePlan(['/bin/sh', '-c', 'echo $$; sleep 100 & echo $!; echo done']));
+  const elapsed = performance.now() - started;
+  assert.equal(r.outcome, 'exited');
+  assert.equal(r.exitCode, 0);
+  assert.equal(r.signal, null);
+  const [pgid, child] = r.stdout.trim().split('\n').map(Number);
+  assert.equal(r.stdout.endsWith('done\n'), true);
+  assert.deepEqual(liveMembers(pgid ?? 0), []);
+  assert.equal(isRunning(child ?? 0), false);
+  assert.ok(elapsed < 2000, `took ${elapsed} ms`);
+});
+
+test('a grandchild that ignores SIGTERM after the leader exits is SIGKILLed after the grace', async () => {
+  const started = performance.now();
+  const r = await runCommand(makePlan(['/bin/sh', '-c', 'echo $$; (trap "" TERM; sleep 100) & exit 3']));
+  const elapsed = performance.now() - started;
+  assert.equal(r.outcome, 'exited');
+  assert.equal(r.exitCode, 3);
+  assert.deepEqual(liveMembers(firstLinePid(r.stdout)), []);
+  assert.ok(elapsed >= FORCE_KILL_DELAY_MS - 50 && elapsed < FORCE_KILL_DELAY_MS + 2000, `took ${elapsed} ms`);
+});
+
+test('a process that left the group and holds the pipes does not make us hang', async () => {
+  const started = performance.now();
+  const r = await runCommand(makePlan(['/bin/sh', '-c', 'setsid sleep 3 & echo done']));
+  const elapsed = performance.now() - started;
+  assert.equal(r.outcome, 'exited');
+  assert.equal(r.stdout, 'done\n');
+  assert.ok(elapsed < 2000, `took ${elapsed} ms`);
+});
+
+test('cancel kills the group: outcome cancelled', async () => {
+  const cancel = new AbortController();
+  setTimeout(() => cancel.abort(), 200);
+  const r = await runCommand(makePlan(['/bin/sh', '-c', 'echo $$; sleep 100 & sleep 100'], { cancel: cancel.signal }));
+  assert.equal(r.outcome, 'cancelled');
+  assert.equal(r.signal, 'SIGTERM');
+  assert.deepEqual(liveMembers(firstLinePid(r.stdout)), []);
+});
+
+test('cancel already aborted: the command is not started', async () => {
+  const cancel = new AbortController();
+  cancel.abort();
+  const r = await runCommand(makePlan(['/bin/sh', '-c', 'echo ran'], { cancel: cancel.signal }));
+  assert.equal(r.outcome, 'cancelled');
+  assert.equal(r.exitCode, null);
+  assert.equal(r.signal, null);
+  assert.equal(r.stdout, '');
+});
+
+test('client gone with on_disconnect = kill: outcome disconnected', async () => {
+  const gone = new AbortController();
+  setTimeout(() => gone.abort(), 200);
+  const r = await runCommand(
+    makePlan(['/bin/sh', '-c', 'echo $$; sleep 100'], { clientGone: gone.signal, killOnDisconnect: true }),
+  );
+  assert.equal(r.outcome, 'disconnected');
+  assert.equal(r.signal, 'SIGTERM');
+  assert.deepEqual(liveMembers(firstLinePid(r.stdout)), []);
+});
+
+test('client gone with on_disconnect = continue: the command runs to its end', async () => {
+  const gone = new AbortController();
+  setTimeout(() => gone.abort(), 50);
+  const r = await runCommand(
+    makePlan(['/bin/sh', '-c', 'sleep 0.4; echo finished'], { clientGone: gone.signal, killOnDisconnect: false }),
+  );
+  assert.equal(gone.signal.aborted, true);
+  assert.equal(r.outcome, 'exited');
+  assert.equal(r.exitCode, 0);
+  assert.equal(r.stdout, 'finished\n');
+});
+
+test('a timeout after the leader ended by itself changes nothing', async () => {
+  const r = await runCommand(makePlan(['/bin/echo', 'quick'], { timeoutMs: 50 }));
+  await sleep(100);
+  assert.equal(r.outcome, 'exited');
+  assert.equal(r.stdout, 'quick\n');
+});
+
+test('signals the daemon did not send are reported as `signaled`', async () => {
+  const r = await runCommand(makePlan(['/bin/sh', '-c', 'kill -KILL $$'], { timeoutMs: 10_000 }));
+  assert.equal(r.outcome, 'signaled');
+  assert.equal(r.signal, 'SIGKILL');
+});
