@@ -1,0 +1,101 @@
+// The agent: the fleet's door onto the core road. It turns signed broker messages into
+// `relay.handle` calls with a proven signer, and the road's responses into signed replies.
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { ConfigSnapshot } from '../config/index.js';
+import type { Logger } from '../log/index.js';
+import type { RelayResponse } from '../protocol/index.js';
+import type { Caller, Relay } from '../relay/index.js';
+import { admitRequest } from './admit.js';
+import { decodeEnvelope } from './decode.js';
+import type { AckEnvelope, RequestEnvelope, ResponseEnvelope } from './envelope.js';
+import type { Identity } from './identity.js';
+import { ReplayCache } from './replay.js';
+import { signBody } from './sign.js';
+import { REQUEST_SUBJECT } from './subjects.js';
+
+export interface AgentOptions {
+  connection: NatsConnection;
+  name: string;
+  identity: Identity | null; // signs acks and responses; without it they go unsigned
+  relay: Pick<Relay, 'handle'>;
+  getSnapshot: () => ConfigSnapshot;
+  logger: Logger;
+  allowSkewMs: number;
+  replayCacheSize?: number;
+  clock?: () => number; // ms since the epoch; tests move it
+}
+
+export interface FleetAgent {
+  inFlight(): number;
+  // Stops taking requests; resolves when every request already taken has been answered.
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_REPLAY_CACHE_SIZE = 100_000;
+
+// Subscribes and logs `agent ready` once the broker has the subscription.
+export async function startAgent(options: AgentOptions): Promise<FleetAgent> {
+  const { connection, name, logger } = options;
+  const clock = options.clock ?? Date.now;
+  const startedAt = clock();
+  const replay = new ReplayCache(options.replayCacheSize ?? DEFAULT_REPLAY_CACHE_SIZE);
+  const pending = new Set<Promise<void>>();
+  const pruner = setInterval(() => replay.prune(clock()), Math.max(1000, options.allowSkewMs)).unref();
+
+  const isKnownSigner = (publicKey: string): boolean =>
+    options.getSnapshot().keys.some((entry) => entry.publicKey === publicKey);
+
+  function publishReply(reply: string, body: Omit<AckEnvelope, 'sig'> | Omit<ResponseEnvelope, 'sig'>): void {
+    const signed = options.identity ? signBody({ ...body, agent_public_key: options.identity.publicKey }, options.identity) : body;
+    connection.publish(reply, JSON.stringify(signed));
+  }
+
+  async function serve(envelope: RequestEnvelope): Promise<void> {
+    publishReply(envelope.reply, { v: 1, type: 'ack', agent: name, nonce: envelope.nonce, ts: clock() });
+    const caller: Caller = { remoteAddress: 'nats', remotePort: 0, transport: 'nats', signer: envelope.sender_public_key };
+    // Output events would have nowhere to go: the fleet answers with one response per agent.
+    const body = JSON.stringify({ ...envelope.request, stream: false });
+    const response: RelayResponse = await options.relay.handle(body, caller, { onOutput: null, clientGone: null });
+    publishReply(envelope.reply, { v: 1, type: 'response', agent: name, nonce: envelope.nonce, ts: clock(), response });
+    logger.debug({ nonce: envelope.nonce, request_id: response.request_id, code: response.code }, 'fleet request answered');
+  }
+
+  function onMessage(msg: Msg): void {
+    const decoded = decodeEnvelope(msg.data);
+    if (!decoded.ok || decoded.envelope.type !== 'request') {
+      logger.warn({ reason: decoded.ok ? 'not a request' : decoded.reason, subject: msg.subject }, 'fleet message dropped');
+      return;
+    }
+    const envelope = decoded.envelope;
+    const verdict = admitRequest(envelope, { agentName: name, allowSkewMs: options.allowSkewMs, startedAt, now: clock(), replay, isKnownSigner });
+    if (!verdict.admit) {
+      const fields = { reason: verdict.reason, signer: envelope.sender_public_key, nonce: envelope.nonce, to: envelope.to, ts: envelope.ts };
+      if (verdict.reason === 'not for me') logger.debug(fields, 'fleet request not for this agent');
+      else logger.warn(fields, 'fleet request rejected');
+      return;
+    }
+    const task = serve(envelope)
+      .catch((error: unknown) => logger.error({ err: error, nonce: envelope.nonce }, 'fleet request failed'))
+      .finally(() => pending.delete(task));
+    pending.add(task);
+  }
+
+  const subscription: Subscription = connection.subscribe(REQUEST_SUBJECT, {
+    callback: (error, msg) => {
+      if (error) logger.error({ err: error }, 'fleet subscription error');
+      else onMessage(msg);
+    },
+  });
+  await connection.flush();
+  logger.info({ name, subject: REQUEST_SUBJECT, server: connection.getServer(), signed_replies: options.identity !== null }, 'agent ready');
+
+  return {
+    inFlight: () => pending.size,
+    async stop() {
+      subscription.unsubscribe();
+      clearInterval(pruner);
+      await Promise.all([...pending]);
+      if (!connection.isClosed()) await connection.flush().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// ed25519 identities of fleet senders and agents (SPEC 9): a PKCS8 PEM private key on disk, and
+// the public key as 43 characters of unpadded base64url of its raw 32 bytes (the auth.conf form).
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+
+export interface Identity {
+  privateKey: KeyObject;
+  publicKey: string; // the agreed text form
+}
+
+const PUBLIC_KEY_TEXT = /^[A-Za-z0-9_-]{43}$/;
+
+// A fresh key pair: the PEM to store and the public key to hand out.
+export function generateIdentity(): { pem: string; publicKey: string } {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return { pem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), publicKey: publicKeyText(privateKey) };
+}
+
+// The text form of the public half of a private (or public) ed25519 key.
+export function publicKeyText(key: KeyObject): string {
+  const jwk = (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'jwk' });
+  if (jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') throw new Error('not an ed25519 key');
+  return jwk.x;
+}
+
+// Reads a PEM private key file; `warnings` says when others may read it (as `call --key-file` does).
+export function loadIdentity(file: string): { identity: Identity; warnings: string[] } {
+  const warnings: string[] = [];
+  if ((statSync(file).mode & 0o077) !== 0) warnings.push(`${file} is readable by group or others; chmod 600 it`);
+  const privateKey = createPrivateKey(readFileSync(file));
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${file}: not an ed25519 private key`);
+  return { identity: { privateKey, publicKey: publicKeyText(privateKey) }, warnings };
+}
+
+// Parsed public keys are cached: a sender checks every reply, an agent every request.
+const publicKeys = new Map<string, KeyObject>();
+const CACHE_LIMIT = 4096;
+
+// The KeyObject of a public key in text form, or null when the text is not one.
+export function parsePublicKey(text: string): KeyObject | null {
+  const cached = publicKeys.get(text);
+  if (cached) return cached;
+  if (!PUBLIC_KEY_TEXT.test(text)) return null;
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: text }, format: 'jwk' });
+  } catch {
+    return null;
+  }
+  if (publicKeys.size >= CACHE_LIMIT) publicKeys.clear();
+  publicKeys.set(text, key);
+  return key;
+}
