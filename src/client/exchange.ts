@@ -1,0 +1,42 @@
+// One request on one connection: send the line, yield the answer's lines up to the final response.
+import { ClientError } from './client-error.js';
+import { classifyError } from './classify-error.js';
+import type { WireRequest } from './build-request.js';
+import { openConnection, targetOf } from './connect.js';
+import { parseAnswerLine } from './parse-line.js';
+import { readLines } from './read-lines.js';
+import type { AnswerLine, ConnectionOptions } from './types.js';
+
+// Ends after the line that carries `code`; throws a ClientError when there is none.
+export async function* exchange(options: ConnectionOptions, request: WireRequest): AsyncGenerator<AnswerLine> {
+  const target = targetOf(options);
+  const socket = await openConnection(options);
+  const onAbort = () => socket.destroy(new ClientError('aborted', `call to ${target} aborted`));
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const deadline =
+    options.responseTimeoutMs === undefined
+      ? undefined
+      : setTimeout(
+          () => socket.destroy(new ClientError('timeout', `no answer from ${target} within ${options.responseTimeoutMs} ms`)),
+          options.responseTimeoutMs,
+        );
+  try {
+    // No half-close after the line: the newline ends the request, and some relays treat a
+    // closed sending side as a client that went away.
+    socket.write(`${JSON.stringify(request)}\n`);
+    for await (const line of readLines(socket)) {
+      if (!line.terminated && line.text.trim() === '') break;
+      const message = parseAnswerLine(line.text, target);
+      if (message === null) continue;
+      yield { raw: line.text, message };
+      if ('code' in message) return;
+    }
+  } catch (error) {
+    throw classifyError(error, target, 'answer');
+  } finally {
+    clearTimeout(deadline);
+    options.signal?.removeEventListener('abort', onAbort);
+    socket.destroy();
+  }
+  throw new ClientError('closed', `connection to ${target} closed without a response`);
+}
