@@ -90,5 +90,9 @@ export function buildCommandSpec(source: CommandSource, context: CommandContext,
     onDisconnect: read('on_disconnect', (value) => parseChoice(value, DISCONNECT_POLICIES), 'continue'),
     origin: Object.freeze({ file: source.file, section: source.section }),
   };
-  return problems.length > before ? null : Object.freeze(spec);
+  if (problems.length === before) return Object.freeze(spec);
+  // Options are checked in a fixed order; the problems are listed in the order of the file.
+  const found = problems.splice(before).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  problems.push(...found);
+  return null;
 }
