@@ -1,0 +1,73 @@
+// Running as another user: works as root, is a clean start failure otherwise.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { prepareRun, runCommand } from '../../src/exec/index.js';
+import type { RunResult } from '../../src/exec/index.js';
+import { makeCommand, makeInput, makePlan, shellCommand } from './helpers.js';
+
+const isRoot = process.getuid?.() === 0;
+const nobodyUid = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim());
+const nobodyGid = Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' }).trim());
+
+test('as root: the command runs as the configured user and group, without root’s groups', { skip: !isRoot }, async () => {
+  const r = await runCommand(makePlan(['/bin/sh', '-c', 'id -u; id -g; id -G'], { uid: nobodyUid, gid: nobodyGid }));
+  assert.equal(r.outcome, 'exited');
+  assert.equal(r.stdout, `${nobodyUid}\n${nobodyGid}\n${nobodyGid}\n`);
+});
+
+test('as root: a payload file is readable by the command’s user and by no one else', { skip: !isRoot }, async () => {
+  const command = shellCommand('id -u; stat -c "%u %a" "$1"; cat "$1"', { uid: nobodyUid, gid: nobodyGid, payload: 'file' });
+  const prepared = await prepareRun(command, makeInput({ payload: Buffer.from('for nobody') }));
+  try {
+    const r = await runCommand(prepared.plan);
+    assert.equal(r.stdout, `${nobodyUid}\n${nobodyUid} 600\nfor nobody`);
+  } finally {
+    await prepared.cleanup();
+  }
+  assert.equal(existsSync(prepared.plan.argv[4] ?? ''), false);
+});
+
+test('as root: a program the user may not execute is start_failed', { skip: !isRoot }, async () => {
+  const prepared = await prepareRun(
+    makeCommand({ line: '/root/x', argv: ['/root/nonexistent-or-private'], uid: nobodyUid, gid: nobodyGid }),
+    makeInput(),
+  );
+  const r = await runCommand(prepared.plan);
+  assert.equal(r.outcome, 'start_failed');
+  assert.notEqual(r.startError, null);
+});
+
+// Runs a plan in a child process as `nobody` (setpriv), returning its result.
+function runAsNobody(plan: object): RunResult {
+  const script = fileURLToPath(new URL('./fixtures/run-plan.ts', import.meta.url));
+  const out = execFileSync(
+    'setpriv',
+    [`--reuid=${nobodyUid}`, `--regid=${nobodyGid}`, '--clear-groups', process.execPath, '--import', 'tsx', script, JSON.stringify(plan)],
+    { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)), env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp' } },
+  );
+  return JSON.parse(out) as RunResult;
+}
+
+const canSetpriv = (() => {
+  try {
+    execFileSync('setpriv', ['--version'], { stdio: 'ignore' });
+    return isRoot;
+  } catch {
+    return false;
+  }
+})();
+
+test('not root: asking for another user is start_failed (EPERM)', { skip: !canSetpriv && 'needs root and setpriv' }, () => {
+  const r = runAsNobody(makePlan(['/usr/bin/id', '-u'], { uid: 0, gid: 0 }));
+  assert.equal(r.outcome, 'start_failed');
+  assert.equal(r.startError, 'not permitted to run /usr/bin/id as the configured user or group (the daemon must run as root)');
+});
+
+test('not root: a plain run still works in the child (the EPERM test is not vacuous)', { skip: !canSetpriv && 'needs root and setpriv' }, () => {
+  const r = runAsNobody(makePlan(['/usr/bin/id', '-u']));
+  assert.equal(r.outcome, 'exited');
+  assert.equal(r.stdout, `${nobodyUid}\n`);
+});
