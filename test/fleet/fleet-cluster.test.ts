@@ -64,7 +64,7 @@ describe('fleet across a broker restart', () => {
     agent = await startTestAgent(server.url, 'solo', [sender.publicKey], runs);
     connection = await connectTo(server.url, 'sender');
     spy = await connectTo(server.url, 'spy');
-    spy.subscribe(REQUEST_SUBJECT, { callback: (_error, msg) => captured.push(msg.data) });
+    spy.subscribe(REQUEST_SUBJECT, { callback: (_error, msg) => void captured.push(msg.data) });
     await spy.flush();
   });
   after(async () => {

@@ -110,7 +110,7 @@ describe('fleet over one nats-server', () => {
   it('a replayed request is logged and not run again', async () => {
     const spy = await connectTo(server.url, 'spy');
     const captured: Uint8Array[] = [];
-    spy.subscribe(REQUEST_SUBJECT, { callback: (_error, msg) => captured.push(msg.data) });
+    spy.subscribe(REQUEST_SUBJECT, { callback: (_error, msg) => void captured.push(msg.data) });
     await spy.flush();
     await send('web2.prod.example', 'test::echo', ['once']);
     const before = runs.length;
