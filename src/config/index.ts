@@ -9,6 +9,7 @@ export { shlexSplit, ShlexError } from './shlex.js';
 export { hashKey, isEd25519PublicKey, labelForOriginalKey } from './key-identity.js';
 export { defaultSearchDirs, candidatePaths } from './search-path.js';
 export { readIni } from './ini-reader.js';
+export { authSectionLabel } from './auth-conf.js';
 export { mergeIni } from './ini-merge.js';
 export { privateFileProblem } from './private-file.js';
 export { DEFAULT_MAX_PAYLOAD } from './command-spec.js';

@@ -6,6 +6,7 @@ import { chmodSync, chownSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
+  authSectionLabel,
   ConfigError,
   formatProblem,
   hashKey,
@@ -13,6 +14,7 @@ import {
   labelForOriginalKey,
   loadConfigSnapshot,
   privateFileProblem,
+  readIni,
 } from '../../src/config/index.js';
 import { DEFAULTS, MINIMAL_AUTH, MINIMAL_RELAYS, configDir, load, problemsOf } from './helpers.js';
 
@@ -237,4 +239,12 @@ test('formatProblem leaves out the parts a problem lacks', () => {
   assert.equal(formatProblem({ file: 'f', line: 3, section: 's', option: 'o', message: 'm' }), 'f:3: [s] o: m');
   assert.equal(formatProblem({ section: 's', message: 'm' }), '[s] m');
   assert.equal(formatProblem({ option: 'o', message: 'm' }), 'o: m');
+});
+
+test('authSectionLabel names sections the way logs do, for the key tool', () => {
+  const { document } = readIni(`[${SECRET}]\nauth_clusters = *\n[ci]\nkey_sha256 = ${HASH_OF_PASSWORD}\n[fleet]\npublic_key = ${'A'.repeat(43)}\n`, 'auth.conf');
+  assert.equal(authSectionLabel(document, SECRET), SECRET_LABEL);
+  assert.equal(authSectionLabel(document, 'ci'), 'ci');
+  assert.equal(authSectionLabel(document, 'fleet'), 'fleet');
+  assert.deepEqual([...document.sections.values()].map((section) => [section.line, section.lastLine]), [[1, 2], [3, 4], [5, 6]]);
 });
