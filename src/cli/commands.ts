@@ -3,9 +3,14 @@
 import type { CommandModule } from 'yargs';
 import { serveCommand } from './serve.js';
 import { configtestCommand } from './configtest.js';
+import { agentCommand } from './agent.js';
+import { sendCommand } from './send.js';
+import { signalCommand } from './signal.js';
+import { waitCommand } from './wait.js';
+import { keygenCommand } from './keygen.js';
 
 // yargs' CommandModule is generic over the parsed options; the list holds modules of many shapes.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyCommand = CommandModule<any, any>;
 
-export const commands: AnyCommand[] = [serveCommand, configtestCommand];
+export const commands: AnyCommand[] = [serveCommand, configtestCommand, agentCommand, sendCommand, signalCommand, waitCommand, keygenCommand];

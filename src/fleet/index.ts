@@ -20,3 +20,4 @@ export { waitForSignal, type WaitOptions } from './wait.js';
 export { writeNewIdentity } from './keygen.js';
 export { readTrustFile } from './trust.js';
 export { parseDuration } from './duration.js';
+export { connectOrExit, durationOrExit, exitWith, identityOrExit, EXIT_USAGE, type BrokerFlags } from './cli-support.js';

@@ -1,0 +1,85 @@
+// `uscmdrelay agent --nats URL --name NAME` (SPEC 9): the fleet door. Dials out to the broker,
+// runs signed requests aimed at NAME down the same core road as `serve`, until SIGTERM.
+import type { Argv, CommandModule } from 'yargs';
+import { createConfigHolder } from '../daemon/index.js';
+import { agentNameProblem, connectNats, EXIT_USAGE, exitWith, identityOrExit, natsServers, startAgent, type Identity } from '../fleet/index.js';
+import { createLogger, toPinoLevel } from '../log/index.js';
+import { createRelay } from '../relay/index.js';
+import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
+import type { GlobalOptions } from './options.js';
+
+interface AgentFlags extends GlobalOptions {
+  nats: string;
+  name: string;
+  identity?: string | undefined;
+  'nats-creds'?: string | undefined;
+  'allow-skew': number;
+  timeout: number;
+  'max-output': number;
+  'max-running': number;
+  'shutdown-grace': number;
+}
+
+function agentOptions(y: Argv<GlobalOptions>): Argv<AgentFlags> {
+  return y
+    .option('nats', { type: 'string', demandOption: true, describe: 'broker URL[,URL…] (one NATS cluster)' })
+    .option('name', { type: 'string', demandOption: true, describe: 'this agent, dot-separated (web1.prod.example)' })
+    .option('identity', { type: 'string', describe: 'ed25519 private key that signs acks and replies' })
+    .option('nats-creds', { type: 'string', describe: 'NATS credentials file' })
+    .option('allow-skew', { type: 'number', default: 30, describe: 'seconds a request timestamp may differ from this clock' })
+    .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_S, describe: 'default command time limit in seconds (0 = none)' })
+    .option('max-output', { type: 'number', default: DEFAULT_MAX_OUTPUT, describe: 'default cap in bytes on captured stdout+stderr' })
+    .option('max-running', { type: 'number', default: 0, describe: 'commands running at once (0 = unlimited); one more: code 3005' })
+    .option('shutdown-grace', { type: 'number', default: 30, describe: 'seconds SIGTERM waits for running commands' })
+    .check((argv) => {
+      const problem = agentNameProblem(String(argv.name));
+      if (problem !== null) throw new Error(`--name: ${problem}`);
+      for (const name of ['allow-skew', 'timeout', 'max-output', 'max-running', 'shutdown-grace'] as const) {
+        const value = argv[name];
+        if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number ≥ 0`);
+      }
+      return true;
+    }) as Argv<AgentFlags>;
+}
+
+export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
+  command: 'agent',
+  describe: 'run as a fleet agent behind a NATS broker',
+  builder: agentOptions,
+  handler: async (argv) => {
+    const snapshot = loadConfigOrExit(argv);
+    const logger = createLogger({ file: argv.log, level: toPinoLevel(argv['log-level']) ?? 'info' });
+    const servers = natsServers(argv.nats);
+    if (servers.length === 0) exitWith(EXIT_USAGE, '--nats: no server URL');
+    const identity: Identity | null = argv.identity === undefined ? null : identityOrExit(argv.identity, (warning) => logger.warn(warning));
+    const config = createConfigHolder({ configDir: argv['config-dir'], defaults: daemonDefaults(argv) }, snapshot, logger);
+    const relay = createRelay({ getSnapshot: config.current, logger, maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null });
+    process.on('SIGHUP', () => {
+      logger.info('SIGHUP: reloading configuration');
+      config.reload();
+    });
+
+    logger.info({ name: argv.name, servers }, 'connecting to the broker');
+    const connection = await connectNats({ servers, name: `uscmdrelay agent ${argv.name}`, credsFile: argv['nats-creds'], persistent: true, logger });
+    const agent = await startAgent({ connection, name: argv.name, identity, relay, getSnapshot: config.current, logger, allowSkewMs: argv['allow-skew'] * 1000 });
+
+    let stopping = false;
+    void connection.closed().then((error) => {
+      if (stopping) return;
+      logger.fatal({ err: error }, 'broker connection closed for good');
+      process.exit(1);
+    });
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    });
+    stopping = true;
+    logger.info({ signal, running: agent.inFlight(), grace_ms: argv['shutdown-grace'] * 1000 }, 'shutting down');
+    const answered = agent.stop(); // takes no new request from here on
+    await relay.shutdown(argv['shutdown-grace'] * 1000);
+    await answered;
+    await connection.drain().catch(() => undefined);
+    logger.info('stopped');
+    process.exit(0);
+  },
+};

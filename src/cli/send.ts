@@ -1,0 +1,88 @@
+// `uscmdrelay send --to PATTERN <cluster::command> [args…]` (SPEC 9): one signed request to
+// every matching agent, one row per agent, exit 0 only if all that answered succeeded.
+import type { Argv, CommandModule } from 'yargs';
+import {
+  connectOrExit,
+  DEFAULT_ACK_WAIT_MS,
+  durationOrExit,
+  EXIT_USAGE,
+  exitWith,
+  formatRows,
+  identityOrExit,
+  OUTPUT_FORMATS,
+  readTrustFile,
+  sendExitStatus,
+  sendFleetRequest,
+  targetPatternProblem,
+  type BrokerFlags,
+  type FleetRequest,
+  type OutputFormat,
+} from '../fleet/index.js';
+import type { GlobalOptions } from './options.js';
+
+interface SendFlags extends GlobalOptions, BrokerFlags {
+  command: string;
+  args: string[];
+  to: string;
+  identity: string;
+  timeout: string;
+  'ack-wait': string;
+  expect?: number | undefined;
+  agents?: string | undefined;
+  format: OutputFormat;
+  id?: string | undefined;
+}
+
+export const sendCommand: CommandModule<GlobalOptions, SendFlags> = {
+  command: 'send <command> [args..]',
+  describe: 'run <cluster::command> on every fleet agent matching --to; one row per agent',
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .positional('command', { type: 'string', demandOption: true, describe: 'name or cluster::name' })
+      .positional('args', { type: 'string', array: true, default: [], describe: 'arguments (put -- before any that start with -)' })
+      .option('nats', { type: 'string', demandOption: true, describe: 'broker URL[,URL…]' })
+      .option('nats-creds', { type: 'string', describe: 'NATS credentials file' })
+      .option('to', { type: 'string', demandOption: true, describe: 'agent name, or pattern with * (one segment), ** (last: the rest), or ALL' })
+      .option('identity', { type: 'string', demandOption: true, describe: 'ed25519 private key that signs the request' })
+      .option('timeout', { type: 'string', default: '30', describe: 'wait at most DURATION for answers (seconds, or 30s, 2m)' })
+      .option('ack-wait', { type: 'string', default: String(DEFAULT_ACK_WAIT_MS / 1000), describe: 'how long acknowledgements are awaited' })
+      .option('expect', { type: 'number', describe: 'stop at N answers instead of waiting for every acknowledged agent' })
+      .option('agents', { type: 'string', describe: 'FILE of "NAME PUBLIC_KEY" lines: verify replies, drop forged ones, report silent agents' })
+      .option('format', { choices: OUTPUT_FORMATS, default: 'table' as OutputFormat, describe: 'output' })
+      .option('id', { type: 'string', describe: 'request id, echoed in every answer' })
+      .check((argv) => {
+        const problem = targetPatternProblem(String(argv.to));
+        if (problem !== null) throw new Error(`--to: ${problem}`);
+        if (argv.expect !== undefined && (!Number.isInteger(argv.expect) || argv.expect < 1)) throw new Error('--expect must be a whole number ≥ 1');
+        return true;
+      }) as Argv<SendFlags>,
+  handler: async (argv) => {
+    const timeoutMs = durationOrExit('timeout', argv.timeout);
+    const ackWaitMs = durationOrExit('ack-wait', argv['ack-wait']);
+    const warn = (message: string): void => void process.stderr.write(`uscmdrelay: ${message}\n`);
+    const identity = identityOrExit(argv.identity, warn);
+    let trusted: Map<string, string> | null = null;
+    try {
+      if (argv.agents !== undefined) trusted = readTrustFile(argv.agents);
+    } catch (error) {
+      exitWith(EXIT_USAGE, (error as Error).message);
+    }
+    const request: FleetRequest = { command: argv.command, arguments: argv.args.map(String) };
+    if (argv.id !== undefined) request.id = argv.id;
+    const connection = await connectOrExit(argv, 'uscmdrelay send', EXIT_USAGE);
+    const result = await sendFleetRequest({
+      connection,
+      identity,
+      to: argv.to,
+      request,
+      timeoutMs,
+      ackWaitMs,
+      expect: argv.expect ?? null,
+      trusted,
+      onDropped: (agent, reason) => warn(`dropped a reply from ${agent}: ${reason}`),
+    });
+    await connection.close();
+    process.stdout.write(formatRows(result.rows, argv.format));
+    process.exit(sendExitStatus(result.rows, argv.expect ?? null));
+  },
+};

@@ -1,0 +1,36 @@
+// `uscmdrelay signal NAME [message]` (SPEC 9): publish one signed event to whoever waits on NAME.
+import type { Argv, CommandModule } from 'yargs';
+import { connectOrExit, EXIT_USAGE, exitWith, identityOrExit, publishSignal, type BrokerFlags } from '../fleet/index.js';
+import type { GlobalOptions } from './options.js';
+
+interface SignalFlags extends GlobalOptions, BrokerFlags {
+  identity: string;
+  name: string;
+  message: string[];
+}
+
+// remaphore's "other exit codes on error": the broker could not be reached or took no message.
+const EXIT_ERROR = 3;
+
+export const signalCommand: CommandModule<GlobalOptions, SignalFlags> = {
+  command: 'signal <name> [message..]',
+  describe: 'publish a signed signal NAME (with an optional message) to every current waiter',
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .positional('name', { type: 'string', demandOption: true, describe: 'signal name (dot-separated segments)' })
+      .positional('message', { type: 'string', array: true, default: [], describe: 'message, given to waiters' })
+      .option('nats', { type: 'string', demandOption: true, describe: 'broker URL[,URL…]' })
+      .option('nats-creds', { type: 'string', describe: 'NATS credentials file' })
+      .option('identity', { type: 'string', demandOption: true, describe: 'ed25519 private key that signs the signal' }) as Argv<SignalFlags>,
+  handler: async (argv) => {
+    const identity = identityOrExit(argv.identity, (warning) => process.stderr.write(`uscmdrelay: ${warning}\n`));
+    const connection = await connectOrExit(argv, 'uscmdrelay signal', EXIT_ERROR);
+    try {
+      await publishSignal(connection, identity, String(argv.name), argv.message.map(String).join(' '));
+    } catch (error) {
+      exitWith(/signal name/.test((error as Error).message) ? EXIT_USAGE : EXIT_ERROR, (error as Error).message);
+    } finally {
+      await connection.close();
+    }
+  },
+};

@@ -1,0 +1,90 @@
+// `uscmdrelay wait NAME [-- command …]` (SPEC 9): block until a signal NAME arrives (exit 0, or
+// the command's status), or the timeout passes (exit 1). Only signals sent while waiting count.
+import { spawn } from 'node:child_process';
+import type { Argv, CommandModule } from 'yargs';
+import { connectOrExit, durationOrExit, EXIT_USAGE, exitWith, readTrustFile, waitForSignal, type BrokerFlags, type SignalEnvelope } from '../fleet/index.js';
+import type { GlobalOptions } from './options.js';
+
+interface WaitFlags extends GlobalOptions, BrokerFlags {
+  name: string;
+  command: string[];
+  timeout?: string | undefined;
+  trust?: string | undefined;
+  'allow-skew': number;
+}
+
+const EXIT_TIMEOUT = 1;
+const EXIT_ERROR = 3;
+
+// Runs the command after `--` with the signal in its environment; resolves with its status.
+async function runWithSignal(argv: readonly string[], signal: SignalEnvelope): Promise<number> {
+  const [file, ...args] = argv;
+  if (file === undefined) return 0;
+  const child = spawn(file, args, {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      USCMDRELAY_SIGNAL_NAME: signal.name,
+      USCMDRELAY_SIGNAL_MESSAGE: signal.message,
+      USCMDRELAY_SIGNAL_SENDER: signal.sender_public_key,
+      USCMDRELAY_SIGNAL_TIME: String(signal.ts),
+    },
+  });
+  return await new Promise<number>((resolve) => {
+    child.once('error', (error) => {
+      process.stderr.write(`uscmdrelay: cannot run ${file}: ${error.message}\n`);
+      resolve(127);
+    });
+    child.once('exit', (code, killedBy) => resolve(code ?? 128 + (killedBy === null ? 0 : signalNumber(killedBy))));
+  });
+}
+
+function signalNumber(name: NodeJS.Signals): number {
+  return ({ SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 } as Partial<Record<NodeJS.Signals, number>>)[name] ?? 1;
+}
+
+export const waitCommand: CommandModule<GlobalOptions, WaitFlags> = {
+  command: 'wait <name> [command..]',
+  describe: 'wait for a signal NAME; then exit 0, or run the command given after --',
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .positional('name', { type: 'string', demandOption: true, describe: 'signal name' })
+      .positional('command', { type: 'string', array: true, default: [], describe: 'command (after --) run when the signal comes' })
+      .option('nats', { type: 'string', demandOption: true, describe: 'broker URL[,URL…]' })
+      .option('nats-creds', { type: 'string', describe: 'NATS credentials file' })
+      .option('timeout', { type: 'string', describe: 'give up after DURATION (30, 30s, 5m, 1h2m): exit 1', defaultDescription: 'wait forever' })
+      .option('trust', { type: 'string', describe: 'count only signals signed by a key in FILE (lines NAME PUBLIC_KEY)' })
+      .option('allow-skew', { type: 'number', default: 30, describe: 'seconds a signal timestamp may differ from this clock' }) as Argv<WaitFlags>,
+  handler: async (argv) => {
+    const timeoutMs = argv.timeout === undefined ? null : durationOrExit('timeout', argv.timeout);
+    let trustedKeys: Set<string> | null = null;
+    try {
+      if (argv.trust !== undefined) trustedKeys = new Set(readTrustFile(argv.trust).values());
+    } catch (error) {
+      exitWith(EXIT_USAGE, (error as Error).message);
+    }
+    const connection = await connectOrExit(argv, 'uscmdrelay wait', EXIT_ERROR);
+    let signal: SignalEnvelope | null;
+    try {
+      signal = await waitForSignal({
+        connection,
+        name: String(argv.name),
+        timeoutMs,
+        allowSkewMs: argv['allow-skew'] * 1000,
+        trustedKeys,
+        onRejected: (reason) => process.stderr.write(`uscmdrelay: signal ignored: ${reason}\n`),
+      });
+    } catch (error) {
+      await connection.close();
+      return exitWith(/signal name/.test((error as Error).message) ? EXIT_USAGE : EXIT_ERROR, (error as Error).message);
+    }
+    await connection.close();
+    if (signal === null) process.exit(EXIT_TIMEOUT);
+    const command = argv.command.map(String);
+    if (command.length === 0) {
+      process.stdout.write(`${signal.message}\n`);
+      process.exit(0);
+    }
+    process.exit(await runWithSignal(command, signal));
+  },
+};
