@@ -19,13 +19,22 @@ function isTlsError(code: string): boolean {
 // Where the exchange was when the error came: before TCP was up, during the TLS handshake, or after.
 export type Phase = 'connect' | 'handshake' | 'answer';
 
+// OpenSSL's messages carry a file and line; its `reason` alone is what a user can act on.
+function tlsDetail(err: NodeJS.ErrnoException & { reason?: unknown }): string {
+  const reason = typeof err.reason === 'string' ? err.reason : err.message;
+  if (err.code === 'ERR_SSL_WRONG_VERSION_NUMBER' || err.code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG') {
+    return `${reason} (the relay does not seem to speak TLS: drop --tls)`;
+  }
+  return err.code && !reason.includes(err.code) ? `${reason} (${err.code})` : reason;
+}
+
 export function classifyError(error: unknown, target: string, phase: Phase): ClientError {
   if (error instanceof ClientError) return error;
-  const err = error as NodeJS.ErrnoException;
-  const code = typeof err?.code === 'string' ? err.code : '';
-  const detail = err?.message ?? String(error);
+  const err = (error ?? {}) as NodeJS.ErrnoException;
+  const code = typeof err.code === 'string' ? err.code : '';
+  const detail = err.message ?? String(error);
   if (isTlsError(code) || phase === 'handshake') {
-    return new ClientError('tls', `TLS with ${target} failed: ${detail}`, { cause: error });
+    return new ClientError('tls', `TLS with ${target} failed: ${tlsDetail(err)}`, { cause: error });
   }
   if (phase === 'connect') {
     const reason = CONNECT_CODES[code] ?? detail;

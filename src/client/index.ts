@@ -6,3 +6,5 @@ export { DEFAULT_HOST, DEFAULT_PORT } from './connect.js';
 export { encodePayload } from './encode-payload.js';
 export { exitStatusFor, EXIT_STATUS_BY_CODE, EXIT_NO_ANSWER, EXIT_RELAY_FAILURE } from './exit-status.js';
 export type * from './types.js';
+export { readClientKey, type KeySource } from './credentials.js';
+export { readTlsFiles, readPayloadSource, type TlsFiles } from './client-files.js';
