@@ -30,16 +30,7 @@ function agentOptions(y: Argv<GlobalOptions>): Argv<AgentFlags> {
     .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_S, describe: 'default command time limit in seconds (0 = none)' })
     .option('max-output', { type: 'number', default: DEFAULT_MAX_OUTPUT, describe: 'default cap in bytes on captured stdout+stderr' })
     .option('max-running', { type: 'number', default: 0, describe: 'commands running at once (0 = unlimited); one more: code 3005' })
-    .option('shutdown-grace', { type: 'number', default: 30, describe: 'seconds SIGTERM waits for running commands' })
-    .check((argv) => {
-      const problem = agentNameProblem(String(argv.name));
-      if (problem !== null) throw new Error(`--name: ${problem}`);
-      for (const name of ['allow-skew', 'timeout', 'max-output', 'max-running', 'shutdown-grace'] as const) {
-        const value = argv[name];
-        if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number ≥ 0`);
-      }
-      return true;
-    }) as Argv<AgentFlags>;
+    .option('shutdown-grace', { type: 'number', default: 30, describe: 'seconds SIGTERM waits for running commands' }) as Argv<AgentFlags>;
 }
 
 export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
@@ -47,6 +38,13 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
   describe: 'run as a fleet agent behind a NATS broker',
   builder: agentOptions,
   handler: async (argv) => {
+    // Checked here, not in a yargs check(): a failed check() surfaces as an uncaught throw.
+    const problem = agentNameProblem(String(argv.name));
+    if (problem !== null) exitWith(EXIT_USAGE, `--name: ${problem}`);
+    for (const name of ['allow-skew', 'timeout', 'max-output', 'max-running', 'shutdown-grace'] as const) {
+      const value = argv[name];
+      if (!Number.isFinite(value) || value < 0) exitWith(EXIT_USAGE, `--${name} must be a number ≥ 0`);
+    }
     const snapshot = loadConfigOrExit(argv);
     const logger = createLogger({ file: argv.log, level: toPinoLevel(argv['log-level']) ?? 'info' });
     const servers = natsServers(argv.nats);

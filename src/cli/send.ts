@@ -49,14 +49,12 @@ export const sendCommand: CommandModule<GlobalOptions, SendFlags> = {
       .option('expect', { type: 'number', describe: 'stop at N answers instead of waiting for every acknowledged agent' })
       .option('agents', { type: 'string', describe: 'FILE of "NAME PUBLIC_KEY" lines: verify replies, drop forged ones, report silent agents' })
       .option('format', { choices: OUTPUT_FORMATS, default: 'table' as OutputFormat, describe: 'output' })
-      .option('id', { type: 'string', describe: 'request id, echoed in every answer' })
-      .check((argv) => {
-        const problem = targetPatternProblem(String(argv.to));
-        if (problem !== null) throw new Error(`--to: ${problem}`);
-        if (argv.expect !== undefined && (!Number.isInteger(argv.expect) || argv.expect < 1)) throw new Error('--expect must be a whole number ≥ 1');
-        return true;
-      }) as Argv<SendFlags>,
+      .option('id', { type: 'string', describe: 'request id, echoed in every answer' }) as Argv<SendFlags>,
   handler: async (argv) => {
+    // Checked here, not in a yargs check(): a failed check() surfaces as an uncaught throw.
+    const problem = targetPatternProblem(String(argv.to));
+    if (problem !== null) exitWith(EXIT_USAGE, `--to: ${problem}`);
+    if (argv.expect !== undefined && (!Number.isInteger(argv.expect) || argv.expect < 1)) exitWith(EXIT_USAGE, '--expect must be a whole number ≥ 1');
     const timeoutMs = durationOrExit('timeout', argv.timeout);
     const ackWaitMs = durationOrExit('ack-wait', argv['ack-wait']);
     const warn = (message: string): void => void process.stderr.write(`uscmdrelay: ${message}\n`);
@@ -67,7 +65,9 @@ export const sendCommand: CommandModule<GlobalOptions, SendFlags> = {
     } catch (error) {
       exitWith(EXIT_USAGE, (error as Error).message);
     }
-    const request: FleetRequest = { command: argv.command, arguments: argv.args.map(String) };
+    // Arguments after `--` land in argv._ (after the command name `send`).
+    const args = [...argv.args, ...argv._.slice(1)].map(String);
+    const request: FleetRequest = { command: argv.command, arguments: args };
     if (argv.id !== undefined) request.id = argv.id;
     const connection = await connectOrExit(argv, 'uscmdrelay send', EXIT_USAGE);
     const result = await sendFleetRequest({
@@ -82,6 +82,7 @@ export const sendCommand: CommandModule<GlobalOptions, SendFlags> = {
       onDropped: (agent, reason) => warn(`dropped a reply from ${agent}: ${reason}`),
     });
     await connection.close();
+    if (result.stillRunning.length > 0) warn(`--expect met; still running, not waited for: ${result.stillRunning.join(' ')}`);
     process.stdout.write(formatRows(result.rows, argv.format));
     process.exit(sendExitStatus(result.rows, argv.expect ?? null));
   },

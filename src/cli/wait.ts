@@ -80,7 +80,8 @@ export const waitCommand: CommandModule<GlobalOptions, WaitFlags> = {
     }
     await connection.close();
     if (signal === null) process.exit(EXIT_TIMEOUT);
-    const command = argv.command.map(String);
+    // What follows `--` lands in argv._ (after the command name `wait`).
+    const command = [...argv.command, ...argv._.slice(1)].map(String);
     if (command.length === 0) {
       process.stdout.write(`${signal.message}\n`);
       process.exit(0);

@@ -17,6 +17,8 @@ export interface CollectorOptions {
   trusted: ReadonlyMap<string, string> | null; // --agents: name -> public key
 }
 
+const byAgent = (a: FleetRow, b: FleetRow): number => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0);
+
 const isResponse = (value: RelayResponse): boolean =>
   typeof value.code === 'number' && typeof value.message === 'string' && typeof value.status === 'string';
 
@@ -68,16 +70,23 @@ export class ReplyCollector {
     return this.expected.every((agent) => this.answers.has(agent));
   }
 
+  // Agents that acknowledged and have not answered (yet).
+  running(): string[] {
+    return [...this.acked.keys()].filter((agent) => !this.answers.has(agent)).sort();
+  }
+
   // One row per agent, sorted by name: answers, then the acknowledged or expected silent ones.
-  rows(): FleetRow[] {
+  // With `answersOnly` (--expect was met) the agents still running are no failure: no rows.
+  rows(answersOnly = false): FleetRow[] {
     const rows: FleetRow[] = [];
     for (const [agent, { response, verified }] of this.answers) rows.push({ agent, state: 'answered', response, verified });
+    if (answersOnly) return rows.sort(byAgent);
     for (const [agent, verified] of this.acked) {
       if (!this.answers.has(agent)) rows.push({ agent, state: 'missing', acked: true, verified });
     }
     for (const agent of this.expected) {
       if (!this.acked.has(agent)) rows.push({ agent, state: 'missing', acked: false, verified: false });
     }
-    return rows.sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+    return rows.sort(byAgent);
   }
 }

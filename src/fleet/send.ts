@@ -24,6 +24,8 @@ export interface SendOptions {
 export interface SendResult {
   nonce: string;
   rows: FleetRow[];
+  // --expect was met while these agents (acknowledged) were still running: no rows for them.
+  stillRunning: string[];
   elapsedMs: number; // publish → collection over
   lastAnswerMs: number | null; // publish → the last answer that arrived
 }
@@ -51,7 +53,9 @@ export async function sendFleetRequest(options: SendOptions): Promise<SendResult
       clearTimeout(ackTimer);
       clearTimeout(deadline);
       subscription.unsubscribe();
-      resolve({ nonce, rows: collector.rows(), elapsedMs: performance.now() - startedAt, lastAnswerMs });
+      const expectMet = expect !== null && collector.answered() >= expect;
+      const stillRunning = expectMet ? collector.running() : [];
+      resolve({ nonce, rows: collector.rows(expectMet), stillRunning, elapsedMs: performance.now() - startedAt, lastAnswerMs });
     };
     const check = (): void => {
       if (collector.isComplete(expect, ackWindowOver)) finish();
