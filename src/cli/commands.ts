@@ -5,6 +5,7 @@ import { serveCommand } from './serve.js';
 import { configtestCommand } from './configtest.js';
 import { callCommand } from './call.js';
 import { listCommand } from './list.js';
+import { keyCommand } from './key.js';
 import { agentCommand } from './agent.js';
 import { sendCommand } from './send.js';
 import { signalCommand } from './signal.js';
@@ -15,4 +16,4 @@ import { keygenCommand } from './keygen.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyCommand = CommandModule<any, any>;
 
-export const commands: AnyCommand[] = [serveCommand, configtestCommand, callCommand, listCommand, agentCommand, sendCommand, signalCommand, waitCommand, keygenCommand];
+export const commands: AnyCommand[] = [serveCommand, configtestCommand, callCommand, listCommand, keyCommand, agentCommand, sendCommand, signalCommand, waitCommand, keygenCommand];

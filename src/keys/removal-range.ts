@@ -1,0 +1,29 @@
+// Which lines `key revoke` removes: the section's header through the line before the next header,
+// except a comment block that sits right above the next header (it introduces that one).
+import type { IniDocument, IniSection } from '../config/index.js';
+
+const COMMENT = /^[ \t]*[#;]/u;
+const BLANK = /^[ \t]*(\r\n|\r|\n)?$/u;
+// configparser reads an unindented [DEFAULT] as a header however often it reopens; the reader
+// keeps only its first line, so the others are found here.
+const DEFAULT_HEADER = /^\[DEFAULT\]/u;
+
+export interface LineRange {
+  start: number; // 0-based index of the first line removed
+  end: number; // 0-based index after the last line removed
+}
+
+// `lines` are the file's lines with their ends (index = INI line number - 1).
+export function removalRange(lines: readonly string[], document: IniDocument, section: IniSection): LineRange {
+  const start = section.line - 1;
+  const headers = [...document.sections.values()].map((other) => other.line - 1);
+  lines.forEach((line, index) => DEFAULT_HEADER.test(line) && headers.push(index));
+  const next = Math.min(lines.length, ...headers.filter((index) => index > start));
+  // Between the section's last option and the next header there are only blanks and comments.
+  let keepFrom = next;
+  while (keepFrom - 1 > section.lastLine - 1 && COMMENT.test(lines[keepFrom - 1] ?? '')) keepFrom -= 1;
+  const commentsAbove = keepFrom < next;
+  const afterBlank = keepFrom - 1 > section.lastLine - 1 && BLANK.test(lines[keepFrom - 1] ?? '');
+  // Comments glued to the section's last option (no blank line between) are the section's own.
+  return { start, end: commentsAbove && afterBlank ? keepFrom : next };
+}
