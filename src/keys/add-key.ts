@@ -5,7 +5,7 @@ import { checkAllowFrom, checkClusters, checkDescription, checkLabel } from './c
 import { generateKey } from './generate-key.js';
 import { KeyToolError } from './key-tool-error.js';
 import { readAuthFile } from './read-auth-file.js';
-import { lineEndOf } from './text-lines.js';
+import { lineEndOf, splitKeepingEnds } from './text-lines.js';
 import { writePrivateFile } from './write-private-file.js';
 
 export interface NewKeyOptions {
@@ -47,9 +47,11 @@ export function addKey(options: NewKeyOptions): NewKey {
   const sha256 = hashKey(key).toString('hex');
   const eol = lineEndOf(target.text);
   // A file without a final line end gets one; a blank line keeps sections apart.
+  const lines = splitKeepingEnds(target.text);
+  const last = lines.at(-1) ?? '';
   let separator = '';
-  if (target.text !== '' && !/(\r\n|\r|\n)$/u.test(target.text)) separator += eol;
-  if (target.text !== '' && !/(\r\n|\r|\n)[ \t]*(\r\n|\r|\n)$/u.test(target.text + separator)) separator += eol;
+  if (last !== '' && !/[\r\n]$/u.test(last)) separator += eol;
+  if (last.trim() !== '') separator += eol;
   const text = target.text + separator + sectionText(options.label, sha256, options, eol);
   // The edit must read back as exactly the section intended, and nothing else changed meaning.
   const check = readIni(text, target.file);
