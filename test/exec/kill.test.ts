@@ -15,7 +15,7 @@ test('the grace before SIGKILL is 5 s', () => {
   assert.equal(FORCE_KILL_DELAY_MS, 5000);
 });
 
-test('the command runs in its own process group', async () => {
+test('the command runs in its own process group', { timeout: 60_000 }, async () => {
   const r = await runCommand(makePlan(['/bin/sh', '-c', 'echo $$; ps -o pgid= -p $$; ps -o sid= -p $$']));
   const [pid, pgid, sid] = r.stdout.trim().split(/\s+/).map(Number);
   assert.equal(pgid, pid);
@@ -23,7 +23,7 @@ test('the command runs in its own process group', async () => {
   assert.notEqual(pgid, process.pid);
 });
 
-test('timeout kills the whole group: neither sleep survives', async () => {
+test('timeout kills the whole group: neither sleep survives', { timeout: 60_000 }, async () => {
   const started = performance.now();
   const r = await runCommand(
     makePlan(['/bin/sh', '-c', 'echo $$; sleep 100 & echo $!; sleep 100'], { timeoutMs: 300 }),
@@ -39,7 +39,7 @@ test('timeout kills the whole group: neither sleep survives', async () => {
   assert.ok(elapsed >= 290 && elapsed < 3000, `took ${elapsed} ms`);
 });
 
-test('a group ignoring SIGTERM gets SIGKILL after the grace', async () => {
+test('a group ignoring SIGTERM gets SIGKILL after the grace', { timeout: 60_000 }, async () => {
   const started = performance.now();
   const r = await runCommand(
     makePlan(['/bin/sh', '-c', 'trap "" TERM; echo $$; sleep 100 & sleep 100'], { timeoutMs: 200 }),
@@ -51,14 +51,14 @@ test('a group ignoring SIGTERM gets SIGKILL after the grace', async () => {
   assert.ok(elapsed >= 200 + FORCE_KILL_DELAY_MS - 50 && elapsed < 200 + FORCE_KILL_DELAY_MS + 2000, `took ${elapsed} ms`);
 });
 
-test('a command that exits at SIGTERM reports its exit, not a signal', async () => {
+test('a command that exits at SIGTERM reports its exit, not a signal', { timeout: 60_000 }, async () => {
   const r = await runCommand(makePlan(['/bin/sh', '-c', 'trap "exit 7" TERM; while :; do sleep 0.05; done'], { timeoutMs: 200 }));
   assert.equal(r.outcome, 'timeout');
   assert.equal(r.exitCode, 7);
   assert.equal(r.signal, null);
 });
 
-test('a background grandchild left by the leader is killed, and we do not hang on its pipes', async () => {
+test('a background grandchild left by the leader is killed, and we do not hang on its pipes', { timeout: 60_000 }, async () => {
   const started = performance.now();
   const r = await runCommand(makePlan(['/bin/sh', '-c', 'echo $$; sleep 100 & echo $!; echo done']));
   const elapsed = performance.now() - started;
@@ -72,7 +72,7 @@ test('a background grandchild left by the leader is killed, and we do not hang o
   assert.ok(elapsed < 2000, `took ${elapsed} ms`);
 });
 
-test('a grandchild that ignores SIGTERM after the leader exits is SIGKILLed after the grace', async () => {
+test('a grandchild that ignores SIGTERM after the leader exits is SIGKILLed after the grace', { timeout: 60_000 }, async () => {
   const started = performance.now();
   const r = await runCommand(makePlan(['/bin/sh', '-c', 'echo $$; (trap "" TERM; sleep 100) & exit 3']));
   const elapsed = performance.now() - started;
@@ -82,7 +82,7 @@ test('a grandchild that ignores SIGTERM after the leader exits is SIGKILLed afte
   assert.ok(elapsed >= FORCE_KILL_DELAY_MS - 50 && elapsed < FORCE_KILL_DELAY_MS + 2000, `took ${elapsed} ms`);
 });
 
-test('a process that left the group and holds the pipes does not make us hang', async () => {
+test('a process that left the group and holds the pipes does not make us hang', { timeout: 60_000 }, async () => {
   const started = performance.now();
   const r = await runCommand(makePlan(['/bin/sh', '-c', 'setsid sleep 3 & echo done']));
   const elapsed = performance.now() - started;
@@ -91,7 +91,7 @@ test('a process that left the group and holds the pipes does not make us hang', 
   assert.ok(elapsed < 2000, `took ${elapsed} ms`);
 });
 
-test('cancel kills the group: outcome cancelled', async () => {
+test('cancel kills the group: outcome cancelled', { timeout: 60_000 }, async () => {
   const cancel = new AbortController();
   setTimeout(() => cancel.abort(), 200);
   const r = await runCommand(makePlan(['/bin/sh', '-c', 'echo $$; sleep 100 & sleep 100'], { cancel: cancel.signal }));
@@ -100,7 +100,7 @@ test('cancel kills the group: outcome cancelled', async () => {
   assert.deepEqual(liveMembers(firstLinePid(r.stdout)), []);
 });
 
-test('cancel already aborted: the command is not started', async () => {
+test('cancel already aborted: the command is not started', { timeout: 60_000 }, async () => {
   const cancel = new AbortController();
   cancel.abort();
   const r = await runCommand(makePlan(['/bin/sh', '-c', 'echo ran'], { cancel: cancel.signal }));
@@ -110,7 +110,7 @@ test('cancel already aborted: the command is not started', async () => {
   assert.equal(r.stdout, '');
 });
 
-test('client gone with on_disconnect = kill: outcome disconnected', async () => {
+test('client gone with on_disconnect = kill: outcome disconnected', { timeout: 60_000 }, async () => {
   const gone = new AbortController();
   setTimeout(() => gone.abort(), 200);
   const r = await runCommand(
@@ -121,7 +121,7 @@ test('client gone with on_disconnect = kill: outcome disconnected', async () => 
   assert.deepEqual(liveMembers(firstLinePid(r.stdout)), []);
 });
 
-test('client gone with on_disconnect = continue: the command runs to its end', async () => {
+test('client gone with on_disconnect = continue: the command runs to its end', { timeout: 60_000 }, async () => {
   const gone = new AbortController();
   setTimeout(() => gone.abort(), 50);
   const r = await runCommand(
@@ -133,14 +133,14 @@ test('client gone with on_disconnect = continue: the command runs to its end', a
   assert.equal(r.stdout, 'finished\n');
 });
 
-test('a timeout after the leader ended by itself changes nothing', async () => {
+test('a timeout after the leader ended by itself changes nothing', { timeout: 60_000 }, async () => {
   const r = await runCommand(makePlan(['/bin/echo', 'quick'], { timeoutMs: 50 }));
   await sleep(100);
   assert.equal(r.outcome, 'exited');
   assert.equal(r.stdout, 'quick\n');
 });
 
-test('signals the daemon did not send are reported as `signaled`', async () => {
+test('signals the daemon did not send are reported as `signaled`', { timeout: 60_000 }, async () => {
   const r = await runCommand(makePlan(['/bin/sh', '-c', 'kill -KILL $$'], { timeoutMs: 10_000 }));
   assert.equal(r.outcome, 'signaled');
   assert.equal(r.signal, 'SIGKILL');

@@ -7,7 +7,7 @@ import type { OutputEvent } from '../../src/protocol/types.js';
 import { runCommand } from '../../src/exec/index.js';
 import { isRunning, liveMembers, makePlan, sleep, tempDir } from './helpers.js';
 
-test('output cap: exactly the first maxOutput bytes are kept, the group is killed', async () => {
+test('output cap: exactly the first maxOutput bytes are kept, the group is killed', { timeout: 60_000 }, async () => {
   const pidFile = join(tempDir(), 'pid');
   const r = await runCommand(
     makePlan(['/bin/sh', '-c', `echo $$ > ${pidFile}; sleep 100 & exec head -c 10M /dev/zero`], { maxOutput: 100_000 }),
@@ -20,7 +20,7 @@ test('output cap: exactly the first maxOutput bytes are kept, the group is kille
   assert.deepEqual(liveMembers(Number(readFileSync(pidFile, 'utf8'))), []);
 });
 
-test('output cap with an endless writer (yes)', async () => {
+test('output cap with an endless writer (yes)', { timeout: 60_000 }, async () => {
   const r = await runCommand(makePlan(['/usr/bin/yes'], { maxOutput: 12345, timeoutMs: 10_000 }));
   assert.equal(r.outcome, 'output_cap');
   assert.equal(r.truncated, true);
@@ -28,7 +28,7 @@ test('output cap with an endless writer (yes)', async () => {
   assert.equal(r.stdout, 'y\n'.repeat(6173).slice(0, 12345));
 });
 
-test('output cap counts stdout and stderr together', async () => {
+test('output cap counts stdout and stderr together', { timeout: 60_000 }, async () => {
   const r = await runCommand(
     makePlan(['/bin/sh', '-c', 'printf aaaa; printf bbbb >&2; printf cccc; sleep 5'], { maxOutput: 10, timeoutMs: 10_000 }),
   );
@@ -39,21 +39,21 @@ test('output cap counts stdout and stderr together', async () => {
   assert.match(r.stderr, /^b{0,4}$/);
 });
 
-test('output of exactly maxOutput bytes is not truncated', async () => {
+test('output of exactly maxOutput bytes is not truncated', { timeout: 60_000 }, async () => {
   const r = await runCommand(makePlan(['/usr/bin/printf', '0123456789'], { maxOutput: 10 }));
   assert.equal(r.outcome, 'exited');
   assert.equal(r.truncated, false);
   assert.equal(r.stdout, '0123456789');
 });
 
-test('one byte over the cap is output_cap', async () => {
+test('one byte over the cap is output_cap', { timeout: 60_000 }, async () => {
   const r = await runCommand(makePlan(['/usr/bin/printf', '0123456789A'], { maxOutput: 10 }));
   assert.equal(r.outcome, 'output_cap');
   assert.equal(r.truncated, true);
   assert.equal(r.stdout, '0123456789');
 });
 
-test('stream mode: events in the order produced, nothing captured', async () => {
+test('stream mode: events in the order produced, nothing captured', { timeout: 60_000 }, async () => {
   const events: OutputEvent[] = [];
   const r = await runCommand(
     makePlan(['/bin/sh', '-c', 'echo a; sleep 0.1; echo b >&2; sleep 0.1; echo c; sleep 0.1; echo d >&2'], {
@@ -74,7 +74,7 @@ test('stream mode: events in the order produced, nothing captured', async () => 
   ]);
 });
 
-test('stream mode: a character split across chunks is delivered whole, invalid bytes as U+FFFD', async () => {
+test('stream mode: a character split across chunks is delivered whole, invalid bytes as U+FFFD', { timeout: 60_000 }, async () => {
   const events: OutputEvent[] = [];
   await runCommand(
     makePlan(['/bin/sh', '-c', "printf '\\303'; sleep 0.1; printf '\\251\\377'; sleep 0.1; printf '\\342'"], {
@@ -89,7 +89,7 @@ test('stream mode: a character split across chunks is delivered whole, invalid b
   assert.ok(!events.some((e) => e.data === ''), 'no empty events');
 });
 
-test('stream mode: a pending listener promise pauses the command (backpressure)', async () => {
+test('stream mode: a pending listener promise pauses the command (backpressure)', { timeout: 60_000 }, async () => {
   const dir = tempDir();
   const pidFile = join(dir, 'pid');
   const total = 50 * 1024 * 1024;
@@ -128,7 +128,7 @@ test('stream mode: a pending listener promise pauses the command (backpressure)'
   assert.equal(delivered, total);
 });
 
-test('stream mode: every listener promise is awaited before the run ends', async () => {
+test('stream mode: every listener promise is awaited before the run ends', { timeout: 60_000 }, async () => {
   const seen: string[] = [];
   const r = await runCommand(
     makePlan(['/bin/sh', '-c', 'echo one; sleep 0.05; echo two'], {
@@ -143,7 +143,7 @@ test('stream mode: every listener promise is awaited before the run ends', async
   assert.deepEqual(seen.join(''), 'one\ntwo\n');
 });
 
-test('stream mode: a throwing or rejecting listener does not break the run', async () => {
+test('stream mode: a throwing or rejecting listener does not break the run', { timeout: 60_000 }, async () => {
   let calls = 0;
   const r = await runCommand(
     makePlan(['/bin/sh', '-c', 'echo a; sleep 0.05; echo b; sleep 0.05; echo c'], {
@@ -160,7 +160,7 @@ test('stream mode: a throwing or rejecting listener does not break the run', asy
   assert.equal(calls, 3);
 });
 
-test('stream mode with a cap: the first maxOutput bytes are streamed, then output_cap', async () => {
+test('stream mode with a cap: the first maxOutput bytes are streamed, then output_cap', { timeout: 60_000 }, async () => {
   let streamed = '';
   const r = await runCommand(
     makePlan(['/usr/bin/yes', 'abc'], {

@@ -32,21 +32,21 @@ function hostileArguments(dir: string): string[] {
   ];
 }
 
-test('argv = the configured command line + client arguments', async () => {
+test('argv = the configured command line + client arguments', { timeout: 60_000 }, async () => {
   const command = makeCommand({ line: '/usr/bin/printf "[%s]" fixed', argv: ['/usr/bin/printf', '[%s]', 'fixed'] });
   const { prepared, result } = await prepareAndRun(command, makeInput({ args: ['c1', 'c 2'] }));
   assert.deepEqual(prepared.plan.argv, ['/usr/bin/printf', '[%s]', 'fixed', 'c1', 'c 2']);
   assert.equal(result.stdout, '[fixed][c1][c 2]');
 });
 
-test('shell mode: the line is the script, the name is $0, client arguments are $1…', async () => {
+test('shell mode: the line is the script, the name is $0, client arguments are $1…', { timeout: 60_000 }, async () => {
   const command = shellCommand('echo "$0|$#|$1|$2"; echo "$@"', { name: 'greet' });
   const { prepared, result } = await prepareAndRun(command, makeInput({ args: ['one', 'two words'] }));
   assert.deepEqual(prepared.plan.argv, ['/bin/sh', '-c', 'echo "$0|$#|$1|$2"; echo "$@"', 'greet', 'one', 'two words']);
   assert.equal(result.stdout, 'greet|2|one|two words\none two words\n');
 });
 
-test('shell mode: client arguments are never shell text', async () => {
+test('shell mode: client arguments are never shell text', { timeout: 60_000 }, async () => {
   const dir = tempDir();
   const args = hostileArguments(dir);
   const { result } = await prepareAndRun(shellCommand(`printf '%s\\n' "$@"`), makeInput({ args }));
@@ -55,7 +55,7 @@ test('shell mode: client arguments are never shell text', async () => {
   assert.deepEqual(readdirSync(dir), []);
 });
 
-test('shell mode: even an unquoted $1 in the script is only split, not evaluated', async () => {
+test('shell mode: even an unquoted $1 in the script is only split, not evaluated', { timeout: 60_000 }, async () => {
   const dir = tempDir();
   const args = hostileArguments(dir);
   const { result } = await prepareAndRun(shellCommand('echo $1 $2 $3 $4 $5 $6 $7 $8 $9'), makeInput({ args }));
@@ -63,7 +63,7 @@ test('shell mode: even an unquoted $1 in the script is only split, not evaluated
   assert.deepEqual(readdirSync(dir), []);
 });
 
-test('direct mode: client arguments are never shell text either', async () => {
+test('direct mode: client arguments are never shell text either', { timeout: 60_000 }, async () => {
   const dir = tempDir();
   const args = hostileArguments(dir);
   const command = makeCommand({ line: '/usr/bin/printf "%s\\n"', argv: ['/usr/bin/printf', '%s\\n'] });
@@ -72,7 +72,7 @@ test('direct mode: client arguments are never shell text either', async () => {
   assert.deepEqual(readdirSync(dir), []);
 });
 
-test('the environment is exactly the expected set', async () => {
+test('the environment is exactly the expected set', { timeout: 60_000 }, async () => {
   const saved = { ...process.env };
   process.env.USCMDRELAY_TEST_SECRET = 'must-not-leak';
   process.env.USCMDRELAY_TEST_PASSED = 'passed-value';
@@ -114,7 +114,7 @@ test('the environment is exactly the expected set', async () => {
   }
 });
 
-test('LANG is left out when the daemon has none; a variable named __proto__ is only a name', async () => {
+test('LANG is left out when the daemon has none; a variable named __proto__ is only a name', { timeout: 60_000 }, async () => {
   const savedLang = process.env.LANG;
   delete process.env.LANG;
   try {
@@ -138,21 +138,21 @@ test('LANG is left out when the daemon has none; a variable named __proto__ is o
   }
 });
 
-test('payload = stdin: the payload is the command’s standard input', async () => {
+test('payload = stdin: the payload is the command’s standard input', { timeout: 60_000 }, async () => {
   const command = makeCommand({ line: '/bin/cat', argv: ['/bin/cat'], payload: 'stdin' });
   const { prepared, result } = await prepareAndRun(command, makeInput({ payload: Buffer.from('line1\nline2\n') }));
   assert.deepEqual(prepared.plan.argv, ['/bin/cat']);
   assert.equal(result.stdout, 'line1\nline2\n');
 });
 
-test('payload = stdin without a payload: stdin stays empty', async () => {
+test('payload = stdin without a payload: stdin stays empty', { timeout: 60_000 }, async () => {
   const command = makeCommand({ line: '/bin/cat', argv: ['/bin/cat'], payload: 'stdin' });
   const { prepared, result } = await prepareAndRun(command, makeInput({ payload: null }));
   assert.equal(prepared.plan.stdin, null);
   assert.equal(result.stdout, '');
 });
 
-test('payload = file: a 0600 file in a 0700 directory, first argument after the command line', async () => {
+test('payload = file: a 0600 file in a 0700 directory, first argument after the command line', { timeout: 60_000 }, async () => {
   const payload = Buffer.from('secret payload\n');
   const command = makeCommand({
     line: '/bin/sh -c script',
@@ -173,7 +173,7 @@ function statSizeOfDir(stdout: string): string {
   return stdout.split('\n')[1]?.split(' ')[1] ?? '';
 }
 
-test('payload = file: direct mode puts the path before the client arguments', async () => {
+test('payload = file: direct mode puts the path before the client arguments', { timeout: 60_000 }, async () => {
   const command = makeCommand({ line: '/bin/echo fixed', argv: ['/bin/echo', 'fixed'], payload: 'file' });
   const { prepared, result } = await prepareAndRun(command, makeInput({ payload: Buffer.from('x'), args: ['c1'] }));
   const path = prepared.plan.argv[2] ?? '';
@@ -181,20 +181,20 @@ test('payload = file: direct mode puts the path before the client arguments', as
   assert.equal(result.stdout, `fixed ${path} c1\n`);
 });
 
-test('payload = file in shell mode: the path is $1, client arguments follow', async () => {
+test('payload = file in shell mode: the path is $1, client arguments follow', { timeout: 60_000 }, async () => {
   const command = shellCommand('cat "$1"; echo " $# $2"', { payload: 'file' });
   const { result } = await prepareAndRun(command, makeInput({ payload: Buffer.from('data'), args: ['c1'] }));
   assert.equal(result.stdout, 'data 2 c1\n');
 });
 
-test('payload = file: binary content is written exactly', async () => {
+test('payload = file: binary content is written exactly', { timeout: 60_000 }, async () => {
   const payload = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
   const command = makeCommand({ line: 'od', argv: ['/usr/bin/od', '-An', '-v', '-tu1'], payload: 'file' });
   const { result } = await prepareAndRun(command, makeInput({ payload }));
   assert.equal(result.stdout.trim().split(/\s+/).join(' '), [...payload].join(' '));
 });
 
-test('payload = file: removed after failure and after timeout; cleanup is idempotent', async () => {
+test('payload = file: removed after failure and after timeout; cleanup is idempotent', { timeout: 60_000 }, async () => {
   for (const [line, timeoutMs, outcome] of [
     ['exit 3', 0, 'exited'],
     ['sleep 100', 200, 'timeout'],
@@ -211,13 +211,13 @@ test('payload = file: removed after failure and after timeout; cleanup is idempo
   }
 });
 
-test('payload = none: a payload is neither passed on stdin nor as a file', async () => {
+test('payload = none: a payload is neither passed on stdin nor as a file', { timeout: 60_000 }, async () => {
   const prepared = await prepareRun(makeCommand({ payload: 'none' }), makeInput({ payload: Buffer.from('x') }));
   assert.equal(prepared.plan.stdin, null);
   assert.deepEqual(prepared.plan.argv, ['/bin/true']);
 });
 
-test('limits and policies are carried into the plan', async () => {
+test('limits and policies are carried into the plan', { timeout: 60_000 }, async () => {
   const gone = new AbortController();
   const cancel = new AbortController();
   const command = makeCommand({ timeoutMs: 60_000, maxOutput: 1234, cwd: '/tmp', onDisconnect: 'kill' });
@@ -243,7 +243,7 @@ test('limits and policies are carried into the plan', async () => {
   assert.equal(streaming.plan.gid, 65533);
 });
 
-test('a request timeout may only lower the command’s', async () => {
+test('a request timeout may only lower the command’s', { timeout: 60_000 }, async () => {
   const cases: [number, number | null, number][] = [
     [60_000, null, 60_000],
     [60_000, 5_000, 5_000],

@@ -71,3 +71,9 @@ test('not root: a plain run still works in the child (the EPERM test is not vacu
   assert.equal(r.outcome, 'exited');
   assert.equal(r.stdout, `${nobodyUid}\n`);
 });
+
+test('not root (this process): asking for another user is start_failed', { skip: isRoot && 'runs as root' }, async () => {
+  const r = await runCommand(makePlan(['/usr/bin/id', '-u'], { uid: 0, gid: 0 }));
+  assert.equal(r.outcome, 'start_failed');
+  assert.equal(r.startError, 'not permitted to run /usr/bin/id as the configured user or group (the daemon must run as root)');
+});
