@@ -10,9 +10,10 @@ export type ChunkHandler = (stream: OutputStream, chunk: Buffer) => void | Promi
 export interface OutputReader {
   // Both pipes ended (or were closed) and the last chunk's handling has settled.
   readonly done: Promise<void>;
-  // From now on, destroy the pipes once nothing arrived for idleMs while not paused: used when
-  // the process group is gone but something outside it still holds the pipes open.
-  closeWhenIdle(idleMs: number): void;
+  // From now on, destroy the pipes once nothing arrived for idleMs, or at the latest after
+  // maxMs, but never while paused for the listener: used when the process group is gone but a
+  // process outside it (setsid) still holds the pipes open, and may even keep writing.
+  closeWhenIdle(idleMs: number, maxMs: number): void;
 }
 
 // Reads stdout and stderr as they come, in the order produced, with backpressure.
@@ -59,10 +60,12 @@ export function readOutput(stdout: Readable | null, stderr: Readable | null, onC
 
   return {
     done,
-    closeWhenIdle(idleMs) {
+    closeWhenIdle(idleMs, maxMs) {
       if (watchdog !== null || isDone) return;
+      const deadline = performance.now() + maxMs;
       watchdog = setInterval(() => {
-        if (pending !== null || performance.now() - lastActivity < idleMs) return;
+        const now = performance.now();
+        if (pending !== null || (now - lastActivity < idleMs && now < deadline)) return;
         for (const [, pipe] of pipes) pipe.destroy();
       }, Math.max(1, idleMs / 2));
     },

@@ -11,8 +11,10 @@ import type { RunOutcome, RunPlan, RunResult } from './types.js';
 // Why the daemon ended a command; null while the command is left to end by itself.
 type StopReason = Extract<RunOutcome, 'timeout' | 'output_cap' | 'cancelled' | 'disconnected'>;
 
-// After the group is gone, how long a pipe still held by an escaped process may stay silent.
+// After the group is gone, how long a pipe still held by an escaped process may stay silent,
+// and how long it may stay open at most: what the group wrote drains in far less.
 const ESCAPED_PIPE_IDLE_MS = 200;
+const ESCAPED_PIPE_MAX_MS = 1_000;
 
 // Runs a plan and reports how it ended. Never throws: a failure to start is an outcome too.
 export async function runCommand(plan: RunPlan): Promise<RunResult> {
@@ -46,7 +48,7 @@ export async function runCommand(plan: RunPlan): Promise<RunResult> {
   // No orphan outlives its request: whatever the leader leaves in its group is killed too.
   subprocess.once('exit', () => {
     leaderExited = true;
-    void killGroup().then(() => reader.closeWhenIdle(ESCAPED_PIPE_IDLE_MS));
+    void killGroup().then(() => reader.closeWhenIdle(ESCAPED_PIPE_IDLE_MS, ESCAPED_PIPE_MAX_MS));
   });
   const disarm = [
     armTimeout(plan.timeoutMs, () => stop('timeout')),

@@ -91,6 +91,24 @@ test('a process that left the group and holds the pipes does not make us hang', 
   assert.ok(elapsed < 2000, `took ${elapsed} ms`);
 });
 
+test('an escaped process that keeps writing into the pipes does not make us hang', { timeout: 60_000 }, async () => {
+  let bytes = 0;
+  const started = performance.now();
+  const r = await runCommand(
+    makePlan(['/bin/sh', '-c', 'setsid timeout 8 yes & echo started'], {
+      maxOutput: null,
+      onOutput: (e) => {
+        bytes += e.data.length;
+      },
+    }),
+  );
+  const elapsed = performance.now() - started;
+  assert.equal(r.outcome, 'exited');
+  assert.equal(r.exitCode, 0);
+  assert.ok(bytes > 0);
+  assert.ok(elapsed < 4000, `took ${elapsed} ms`);
+});
+
 test('cancel kills the group: outcome cancelled', { timeout: 60_000 }, async () => {
   const cancel = new AbortController();
   setTimeout(() => cancel.abort(), 200);
