@@ -141,8 +141,9 @@ export const callCommand: CommandModule<GlobalOptions, CallFlags> = {
       .parserConfiguration({ 'duplicate-arguments-array': true, 'unknown-options-as-args': true })
       .positional('command', { type: 'string', demandOption: true, describe: 'cluster::command, or command (cluster default)' })
       .positional('args', { type: 'string', array: true, default: [], describe: 'arguments for the command (after -- when they start with -)' })
+      // requiresArg: without it yargs reads `--payload -` as an empty value and a stray `-`.
       .option('stream', { type: 'boolean', default: false, describe: 'print output as the command produces it' })
-      .option('payload', { type: 'string', describe: 'send FILE (or - for standard input) as the payload' })
+      .option('payload', { type: 'string', requiresArg: true, describe: 'send FILE (or - for standard input) as the payload' })
       .option('timeout', { type: 'number', describe: 'seconds; may only lower the configured limit' })
       .option('id', { type: 'string', describe: 'an id the relay echoes back (and logs)' }) as Argv<CallFlags>,
   handler: async (argv) => {
