@@ -20,6 +20,7 @@ export async function* exchange(options: ConnectionOptions, request: WireRequest
           () => socket.destroy(new ClientError('timeout', `no answer from ${target} within ${options.responseTimeoutMs} ms`)),
           options.responseTimeoutMs,
         );
+  let lines = 0;
   try {
     // No half-close after the line: the newline ends the request, and some relays treat a
     // closed sending side as a client that went away.
@@ -27,6 +28,7 @@ export async function* exchange(options: ConnectionOptions, request: WireRequest
     for await (const line of readLines(socket)) {
       if (!line.terminated && line.text.trim() === '') break;
       const message = parseAnswerLine(line.text, target);
+      lines += 1;
       if (message === null) continue;
       yield { raw: line.text, message };
       if ('code' in message) return;
@@ -38,5 +40,8 @@ export async function* exchange(options: ConnectionOptions, request: WireRequest
     options.signal?.removeEventListener('abort', onAbort);
     socket.destroy();
   }
-  throw new ClientError('closed', `connection to ${target} closed without a response`);
+  // Silence from the start is most often a TLS mismatch the relay could only answer by hanging up.
+  const hint =
+    lines > 0 ? '' : options.tls ? ' (does the relay accept your client certificate?)' : ' (if the relay serves TLS, use --tls)';
+  throw new ClientError('closed', `connection to ${target} closed without a response${hint}`);
 }
