@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FORCE_KILL_DELAY_MS, runCommand } from '../../src/exec/index.js';
-import { isRunning, liveMembers, makePlan, sleep } from './helpers.js';
+import { join } from 'node:path';
+import { isRunning, liveMembers, makePlan, sleep, tempDir } from './helpers.js';
 
 // The script prints its own pid first: it is the group id.
 function firstLinePid(stdout: string): number {
@@ -74,10 +75,14 @@ test('a background grandchild left by the leader is killed, and we do not hang o
 
 test('a grandchild that ignores SIGTERM after the leader exits is SIGKILLed after the grace', { timeout: 60_000 }, async () => {
   const started = performance.now();
-  const r = await runCommand(makePlan(['/bin/sh', '-c', 'echo $$; (trap "" TERM; sleep 100) & exit 3']));
+  // The fifo makes the leader exit only once the grandchild really ignores SIGTERM.
+  const fifo = join(tempDir(), 'armed');
+  const script = `echo $$; mkfifo ${fifo}; (trap "" TERM; echo armed > ${fifo}; exec sleep 100) & read x < ${fifo}; echo $x; exit 3`;
+  const r = await runCommand(makePlan(['/bin/sh', '-c', script]));
   const elapsed = performance.now() - started;
   assert.equal(r.outcome, 'exited');
   assert.equal(r.exitCode, 3);
+  assert.match(r.stdout, /^\d+\narmed\n$/);
   assert.deepEqual(liveMembers(firstLinePid(r.stdout)), []);
   assert.ok(elapsed >= FORCE_KILL_DELAY_MS - 50 && elapsed < FORCE_KILL_DELAY_MS + 2000, `took ${elapsed} ms`);
 });
