@@ -1,5 +1,6 @@
 // `uscmdrelay call` (SPEC 7.1): run one command on a relay, with its output and exit status as
 // ssh would give them. Also the connection flags `list` shares.
+import { constants } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import {
   call,
@@ -91,6 +92,17 @@ export function reportNoAnswer(error: unknown): number {
   return EXIT_NO_ANSWER;
 }
 
+// `uscmdrelay call … | head -1`: when the reader goes away, end quietly with the status a shell
+// gives a command killed by SIGPIPE (128 + 13), as ssh does, not with a stack trace.
+export function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(128 + constants.signals.SIGPIPE);
+    });
+  }
+}
+
 // Writes and waits when the terminal or pipe is full, so a fast command cannot flood memory.
 async function write(stream: NodeJS.WriteStream, data: string): Promise<void> {
   if (data !== '' && !stream.write(data)) await new Promise((resolve) => stream.once('drain', resolve));
@@ -147,6 +159,7 @@ export const callCommand: CommandModule<GlobalOptions, CallFlags> = {
       .option('timeout', { type: 'number', describe: 'seconds; may only lower the configured limit' })
       .option('id', { type: 'string', describe: 'an id the relay echoes back (and logs)' }) as Argv<CallFlags>,
   handler: async (argv) => {
+    exitQuietlyOnClosedPipe();
     const options: CallOptions = { ...connectionFromFlags(argv), command: argv.command, args: commandArguments(argv) };
     const timeout: unknown = argv.timeout;
     if (timeout !== undefined) {

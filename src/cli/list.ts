@@ -1,7 +1,7 @@
 // `uscmdrelay list` (SPEC 7.2): the commands this key may run, with their descriptions.
 import type { CommandModule } from 'yargs';
 import { exitStatusFor, list, listLines } from '../client/index.js';
-import { connectionFromFlags, reportNoAnswer, withConnectionFlags, type ConnectionFlags } from './call.js';
+import { connectionFromFlags, exitQuietlyOnClosedPipe, reportNoAnswer, withConnectionFlags, type ConnectionFlags } from './call.js';
 import type { GlobalOptions } from './options.js';
 
 export const listCommand: CommandModule<GlobalOptions, ConnectionFlags> = {
@@ -9,6 +9,7 @@ export const listCommand: CommandModule<GlobalOptions, ConnectionFlags> = {
   describe: 'list the commands your key may run on a relay',
   builder: (y) => withConnectionFlags(y),
   handler: async (argv) => {
+    exitQuietlyOnClosedPipe();
     const options = connectionFromFlags(argv);
     try {
       if (argv.json) {

@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { call, callStream, ClientError, codes, list, type CallEvent } from '../../src/index.js';
-import { startDaemon, tempDir, type DaemonHandle, type LogLine } from '../helpers/daemon.js';
+import { CLI, startDaemon, tempDir, type DaemonHandle, type LogLine } from '../helpers/daemon.js';
 import { runCli } from './run-cli.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -28,6 +28,7 @@ fail = /bin/sh -c "echo out; echo oops >&2; exit 3"
 silentfail = /bin/sh -c "exit 4"
 selfkill = /bin/sh -c "kill -SEGV $$"
 sleep = /bin/sleep
+seq = /usr/bin/seq
 
 [default::cat]
 command = /bin/cat
@@ -158,6 +159,16 @@ describe('client end to end', () => {
       assert.match(result.stderr, /no key: give --key-file FILE or set USCMDRELAY_KEY/);
     });
 
+    it('a reader that goes away ends it quietly with 141, as SIGPIPE would', async () => {
+      const { spawnSync } = await import('node:child_process');
+      for (const mode of ['--stream', '--json']) {
+        const script = `"${process.execPath}" "${CLI}" call ${mode} seq 1 300000 | head -c 10; exit \${PIPESTATUS[0]}`;
+        const run = spawnSync('/bin/bash', ['-c', script], { env: { ...process.env, ...env }, encoding: 'utf8' });
+        assert.equal(run.status, 141, `${run.stderr} ${String(run.error)} ${run.signal}`);
+        assert.equal(run.stderr, '');
+      }
+    });
+
     it('connection refused exits 255', async () => {
       const result = await cli(['call', '--port', '1', 'echo']);
       assert.deepEqual(result, { status: 255, signal: null, stdout: '', stderr: 'uscmdrelay: cannot connect to 127.0.0.1:1: connection refused (is the relay running on that port?)\n' });
@@ -168,7 +179,7 @@ describe('client end to end', () => {
     it('shows only what the key may run, with descriptions', async () => {
       const mine = await cli(['list']);
       assert.equal(mine.status, 0);
-      assert.equal(mine.stdout, ['default::cat         echo the payload', 'default::count', 'default::echo', 'default::fail', 'default::selfkill', 'default::silentfail', 'default::sleep', ''].join('\n'));
+      assert.equal(mine.stdout, ['default::cat         echo the payload', 'default::count', 'default::echo', 'default::fail', 'default::selfkill', 'default::seq', 'default::silentfail', 'default::sleep', ''].join('\n'));
       const ops = await cli(['list'], { USCMDRELAY_KEY: OPS_KEY });
       assert.equal(ops.stdout, 'ops::id\nops::restart  Restart the app\n');
       const json = await cli(['list', '--json'], { USCMDRELAY_KEY: OPS_KEY });
