@@ -15,9 +15,11 @@ await withGlobalOptions(yargs(hideBin(process.argv)))
   .version(packageVersion())
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 110))
-  .fail((message, error, y) => {
-    if (error) throw error;
-    process.stderr.write(`${y.help().toString()}\n\n${message}\n`);
+  // Usage mistakes (bad flags, bad values: yargs reports them as YError) exit 2 with the help;
+  // anything else is a bug and keeps its stack.
+  .fail((message, error) => {
+    if (error && error.name !== 'YError') throw error;
+    process.stderr.write(`uscmdrelay: ${message || error?.message}\nRun uscmdrelay --help for usage.\n`);
     process.exit(2);
   })
   .parseAsync();

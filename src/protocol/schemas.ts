@@ -10,7 +10,7 @@ export function readShippedSchema(name: string): JsonSchema {
   return JSON.parse(readFileSync(new URL(`../../schemas/${name}`, import.meta.url), 'utf8')) as JsonSchema;
 }
 
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
 const requestSchema = readShippedSchema('request.schema.json');
 
 // A door whose protocol proved the sender (signed fleet requests) sends no auth_key.
@@ -25,7 +25,8 @@ export const validateSignedRequest: ValidateFunction = ajv.compile(signedRequest
 
 // Turns ajv's first error into a sentence naming the field.
 export function describeSchemaError(errors: readonly ErrorObject[] | null | undefined): string {
-  const error = errors?.[0];
+  // Within `oneOf`, a NUL byte is the real fault, not the other branch's type mismatch.
+  const error = errors?.find((candidate) => candidate.keyword === 'pattern') ?? errors?.[0];
   if (!error) return 'invalid request';
   if (error.keyword === 'required') {
     return `missing field '${String(error.params.missingProperty)}'`;

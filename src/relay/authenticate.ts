@@ -1,5 +1,6 @@
 // Stage: who is this? A key (or a proven fleet signer) from an allowed address, not throttled.
-import { FailureThrottle, findKeyEntry, findSignerEntry, isAddressAllowed } from '../auth/index.js';
+import type { FailureThrottle } from '../auth/index.js';
+import { findKeyEntry, findSignerEntry, isAddressAllowed } from '../auth/index.js';
 import type { KeyEntry } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import { RelayError } from '../protocol/index.js';

@@ -28,7 +28,9 @@ export function resolveCommand(context: RoadContext, logger: Logger): CommandSpe
   }
   const commands = snapshot.clusters.get(cluster);
   if (!commands) throw new RelayError('UNKNOWN_CLUSTER', cluster);
-  const command = commands.get(name);
+  // Plain `name = line` entries are stored lower-case (configparser's optionxform), and the
+  // original looked names up the same way: `UPTIME` finds `uptime`.
+  const command = commands.get(name) ?? commands.get(name.toLowerCase());
   if (!command) throw new RelayError('UNKNOWN_COMMAND', `${cluster}::${name}`);
   return command;
 }

@@ -88,12 +88,15 @@ describe('hardening against bad clients', () => {
   });
 
   it('does not let slow clients hold it: many idle sockets time out and it serves again', async () => {
-    const idle: Socket[] = [];
-    for (let i = 0; i < 5; i++) idle.push(connect({ host: '127.0.0.1', port: daemon.port }).on('error', () => {}));
+    const closed: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 5; i++) {
+      const socket: Socket = connect({ host: '127.0.0.1', port: daemon.port }).on('error', () => {});
+      closed.push(new Promise((resolve) => socket.on('close', resolve)));
+    }
     await delay(200);
     const refused = parse(await sendRaw(daemon.port, '{}\n'));
     assert.deepEqual([refused.code, refused.message], [9001, 'Too many connections']);
-    await Promise.all(idle.map((socket) => new Promise((resolve) => socket.on('close', resolve))));
+    await Promise.all(closed);
     await stillServing();
   });
 
@@ -110,6 +113,7 @@ describe('hardening against bad clients', () => {
       socket.write(i % 2 ? '{"auth_key":"x", "comm' : `{"auth_key":"${ORIGINAL_KEY}","command":"sleep","arguments":["0.2"]}\n`);
       socket.resetAndDestroy();
     }
+    await delay(300); // resets reach the daemon; the sleeps end
     await stillServing();
   });
 
@@ -123,7 +127,8 @@ describe('hardening against bad clients', () => {
         Array.from({ length: 10 }, (_, i) => ask(daemon, { auth_key: ORIGINAL_KEY, command: i % 3 ? 'echo' : 'fail', arguments: ['x'] })),
       );
     }
-    await delay(100);
+    // Closing sockets and reaped pipes settle within moments; a leak does not.
+    for (let wait = 0; wait < 40 && fdCount() > before + 2; wait++) await delay(50);
     assert.ok(fdCount() <= before + 2, `descriptors grew from ${before} to ${fdCount()}`);
     const children = readdirSync('/proc').filter((entry) => {
       if (!/^\d+$/.test(entry)) return false;
