@@ -9,17 +9,16 @@ import { packageVersion } from './version.js';
 await withGlobalOptions(yargs(hideBin(process.argv)))
   .scriptName('uscmdrelay')
   .parserConfiguration({ 'duplicate-arguments-array': false })
-  .env('USCMDRELAY')
   .command(commands)
   .strict()
   .version(packageVersion())
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 110))
-  // Usage mistakes (bad flags, bad values: yargs reports them as YError) exit 2 with the help;
-  // anything else is a bug and keeps its stack.
-  .fail((message, error) => {
-    if (error && error.name !== 'YError') throw error;
-    process.stderr.write(`uscmdrelay: ${message || error?.message}\nRun uscmdrelay --help for usage.\n`);
+  // Usage mistakes exit 2 with one line: yargs reports its own as YError, and a `.check()` that
+  // returns a sentence passes that string. Any other Error is a bug and keeps its stack.
+  .fail((message, error: unknown) => {
+    if (error instanceof Error && error.name !== 'YError') throw error;
+    process.stderr.write(`uscmdrelay: ${message || String(error)}\nRun uscmdrelay --help for usage.\n`);
     process.exit(2);
   })
   .parseAsync();

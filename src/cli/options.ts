@@ -9,12 +9,20 @@ export interface GlobalOptions {
   'shell-exec': boolean;
 }
 
+// SPEC 1: every serve option is also read from USCMDRELAY_<NAME> (`--max-output` from
+// USCMDRELAY_MAX_OUTPUT). Read per option rather than with yargs' `.env('USCMDRELAY')`, which
+// would turn any USCMDRELAY_* variable (the client's USCMDRELAY_KEY) into an unknown flag.
+export function envDefault(option: string): string | undefined {
+  const value = process.env[`USCMDRELAY_${option.toUpperCase().replaceAll('-', '_')}`];
+  return value === '' ? undefined : value;
+}
+
 export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalOptions> {
   return y
     .option('config-dir', {
       type: 'string',
       describe: 'read only DIR/auth.conf and DIR/relays.conf (env USCMDRELAY_CONFIG_DIR)',
-      default: process.env.USCMDRELAY_CONFIG_DIR,
+      default: envDefault('config-dir'),
       defaultDescription: 'the search path',
     })
     .option('log', { type: 'string', describe: 'append the JSON log to FILE', defaultDescription: 'standard output' })

@@ -5,7 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { runDaemon } from '../daemon/index.js';
 import { createLogger, toPinoLevel } from '../log/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
-import type { GlobalOptions } from './options.js';
+import { envDefault, type GlobalOptions } from './options.js';
 
 interface ServeOptions extends GlobalOptions {
   host: string;
@@ -24,27 +24,35 @@ interface ServeOptions extends GlobalOptions {
   'tls-ca'?: string | undefined;
 }
 
+const COUNT_OPTIONS = ['port', 'max-request-bytes', 'request-timeout', 'max-connections', 'timeout', 'max-output', 'shutdown-grace', 'max-running', 'auth-fail-limit', 'auth-fail-window'] as const;
+
 function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
-  const count = (describe: string, value: number) => ({ type: 'number' as const, default: value, describe });
+  const env = (name: string) => ` (env USCMDRELAY_${name.toUpperCase().replaceAll('-', '_')})`;
+  const count = (name: string, describe: string, value: number) => {
+    const fromEnv = envDefault(name);
+    return { type: 'number' as const, default: fromEnv === undefined ? value : Number(fromEnv), describe: describe + env(name) };
+  };
+  const text = (name: string, describe: string) => ({ type: 'string' as const, default: envDefault(name), describe: describe + env(name) });
   return y
-    .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (0.0.0.0 to expose)' })
-    .option('port', count('TCP port; 0 binds an ephemeral port', 7777))
-    .option('max-request-bytes', count('larger request: code 2003', 1_048_576))
-    .option('request-timeout', count('seconds for a complete request: else code 2005', 10))
-    .option('max-connections', count('open connections at most; one more: code 9001', 1024))
-    .option('timeout', count('default command time limit in seconds (0 = none)', DEFAULT_TIMEOUT_S))
-    .option('max-output', count('default cap in bytes on captured stdout+stderr', DEFAULT_MAX_OUTPUT))
-    .option('shutdown-grace', count('seconds SIGTERM waits for running commands', 30))
-    .option('max-running', count('commands running at once across the daemon (0 = unlimited); one more: code 3005', 0))
-    .option('auth-fail-limit', count('failed authentications per address within the window before code 1002 (0 = off)', 10))
-    .option('auth-fail-window', count('seconds the failure count of an address lasts', 60))
-    .option('tls-cert', { type: 'string', describe: 'serve TLS with this certificate (PEM)', implies: 'tls-key' })
-    .option('tls-key', { type: 'string', describe: 'private key of --tls-cert (PEM)', implies: 'tls-cert' })
-    .option('tls-ca', { type: 'string', describe: 'require client certificates signed by this CA (mutual TLS)', implies: 'tls-cert' })
+    .option('host', { ...text('host', 'address to listen on (0.0.0.0 to expose)'), default: envDefault('host') ?? '127.0.0.1' })
+    .option('port', count('port', 'TCP port; 0 binds an ephemeral port', 7777))
+    .option('max-request-bytes', count('max-request-bytes', 'larger request: code 2003', 1_048_576))
+    .option('request-timeout', count('request-timeout', 'seconds for a complete request: else code 2005', 10))
+    .option('max-connections', count('max-connections', 'open connections at most; one more: code 9001', 1024))
+    .option('timeout', count('timeout', 'default command time limit in seconds (0 = none)', DEFAULT_TIMEOUT_S))
+    .option('max-output', count('max-output', 'default cap in bytes on captured stdout+stderr', DEFAULT_MAX_OUTPUT))
+    .option('shutdown-grace', count('shutdown-grace', 'seconds SIGTERM waits for running commands', 30))
+    .option('max-running', count('max-running', 'commands running at once across the daemon (0 = unlimited); one more: code 3005', 0))
+    .option('auth-fail-limit', count('auth-fail-limit', 'failed authentications per address within the window before code 1002 (0 = off)', 10))
+    .option('auth-fail-window', count('auth-fail-window', 'seconds the failure count of an address lasts', 60))
+    .option('tls-cert', { ...text('tls-cert', 'serve TLS with this certificate (PEM)'), implies: 'tls-key' })
+    .option('tls-key', { ...text('tls-key', 'private key of --tls-cert (PEM)'), implies: 'tls-cert' })
+    .option('tls-ca', { ...text('tls-ca', 'require client certificates signed by this CA (mutual TLS)'), implies: 'tls-cert' })
+    // A returned string is a usage error: one line on stderr, exit 2.
     .check((argv) => {
-      for (const name of ['port', 'max-request-bytes', 'request-timeout', 'max-connections', 'timeout', 'max-output', 'shutdown-grace', 'max-running', 'auth-fail-limit', 'auth-fail-window'] as const) {
+      for (const name of COUNT_OPTIONS) {
         const value = argv[name];
-        if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number ≥ 0`);
+        if (!Number.isFinite(value) || value < 0) return `--${name} must be a number ≥ 0${env(name)}`;
       }
       return true;
     }) as Argv<ServeOptions>;

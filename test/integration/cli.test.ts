@@ -10,9 +10,9 @@ import { AUTH_CONF, ORIGINAL_KEY, RELAYS_CONF } from '../helpers/fixtures.js';
 
 const run = promisify(execFile);
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 10_000 });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 10_000, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -95,5 +95,28 @@ describe('command line', () => {
     const result = await cli(['configtest', '--log-level', 'loud']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /Invalid --log-level: loud/);
+  });
+
+  it('serve takes its options from USCMDRELAY_<NAME> and ignores the client variables', async () => {
+    const daemon = await startDaemon({
+      auth: AUTH_CONF,
+      relays: RELAYS_CONF,
+      env: { USCMDRELAY_MAX_REQUEST_BYTES: '200', USCMDRELAY_KEY: 'a-client-key', USCMDRELAY_KEY_FILE: '/nonexistent' },
+    });
+    try {
+      assert.equal((await ask(daemon, { auth_key: ORIGINAL_KEY, command: 'echo' })).code, 0);
+      const big = await ask(daemon, { auth_key: ORIGINAL_KEY, command: 'echo', arguments: ['x'.repeat(300)] });
+      assert.equal(big.code, 2003);
+    } finally {
+      await daemon.stop();
+    }
+  });
+
+  it('a bad option value, from a flag or the environment, is one line and exit 2', async () => {
+    const flag = await cli(['serve', '--port', '-5']);
+    assert.deepEqual([flag.code, flag.stderr.split('\n')[0]], [2, 'uscmdrelay: --port must be a number ≥ 0 (env USCMDRELAY_PORT)']);
+    const env = await cli(['serve'], { USCMDRELAY_TIMEOUT: 'soon' });
+    assert.deepEqual([env.code, env.stderr.split('\n')[0]], [2, 'uscmdrelay: --timeout must be a number ≥ 0 (env USCMDRELAY_TIMEOUT)']);
+    assert.ok(!env.stderr.includes('    at '), env.stderr);
   });
 });
