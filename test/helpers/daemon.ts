@@ -2,7 +2,7 @@
 // would, and talks raw TCP to it the way `nc` does.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,7 @@ export interface DaemonConfig {
   env?: Record<string, string>;
   logFile?: string; // pass --log FILE and read the log from there instead of stdout
   port?: number; // a fixed port instead of 0 (when the listening line is not logged)
+  runAs?: { uid: number; gid: number }; // start the daemon as this user (needs root); the config is chowned to it
 }
 
 export function writeConfig(dir: string, config: Pick<DaemonConfig, 'auth' | 'relays'>): void {
@@ -48,11 +49,13 @@ export function tempDir(prefix = 'uscmdrelay-test-'): string {
 export async function startDaemon(config: DaemonConfig): Promise<DaemonHandle> {
   const dir = tempDir();
   writeConfig(dir, config);
+  if (config.runAs) for (const path of [dir, join(dir, 'auth.conf'), join(dir, 'relays.conf')]) chownSync(path, config.runAs.uid, config.runAs.gid);
   const logArgs = config.logFile ? ['--log', config.logFile] : [];
   const args = ['serve', '--port', String(config.port ?? 0), '--config-dir', dir, '--log-level', 'debug', ...logArgs, ...(config.args ?? [])];
   const proc = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, ...config.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(config.runAs ?? {}),
   });
   const logs: LogLine[] = [];
   const waiters: Array<{ match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }> = [];
