@@ -1,0 +1,28 @@
+// The baseline: the same command spawned straight from Node, no relay in between. Its output is
+// piped and read, as the daemon does, and a run ends when the process exited and its pipes closed.
+import { spawn } from 'node:child_process';
+
+// Runs argv once; rejects unless it exits 0.
+export function spawnOnce(argv: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const [file = '', ...args] = argv;
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.resume();
+    child.stderr.resume();
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${file} exited with ${code}`))));
+  });
+}
+
+// Runs argv once and counts the bytes it writes to stdout.
+export function spawnAndCount(argv: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const [file = '', ...args] = argv;
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let bytes = 0;
+    child.stdout.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    child.stderr.resume();
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(bytes) : reject(new Error(`${file} exited with ${code}`))));
+  });
+}
