@@ -28,6 +28,9 @@ export function parseArgsPolicy(value: string): OptionResult<ArgsPolicy> {
 export function parseArgPattern(value: string): OptionResult<RegExp> {
   if (value === '') return reject('empty; leave the option out to allow any argument');
   try {
+    // Checked alone first: `a)|(b` is no expression, yet wrapped it compiles to one that
+    // matches any argument starting with a or ending with b.
+    new RegExp(value, 'u');
     return accept(new RegExp(`^(?:${value})$`, 'u'));
   } catch (error) {
     return reject(`not a valid regular expression: ${(error as Error).message}`);

@@ -196,7 +196,11 @@ test('arg_pattern must match a whole argument', () => {
   assert.equal(pattern.test('abc123'), false);
   assert.equal(pattern.test('abc;rm'), false);
   assert.deepEqual(optionProblem('arg_pattern', '[a-z'), [
-    'DIR/relays.conf:3: [c::n] arg_pattern: not a valid regular expression: Invalid regular expression: /^(?:[a-z)$/u: Unterminated character class',
+    'DIR/relays.conf:3: [c::n] arg_pattern: not a valid regular expression: Invalid regular expression: /[a-z/u: Unterminated character class',
+  ]);
+  // Unbalanced alone, balanced once wrapped in ^(?:…)$: it would have matched far more than whole arguments.
+  assert.deepEqual(optionProblem('arg_pattern', '[a-z]+)|(.*'), [
+    "DIR/relays.conf:3: [c::n] arg_pattern: not a valid regular expression: Invalid regular expression: /[a-z]+)|(.*/u: Unmatched ')'",
   ]);
   assert.deepEqual(optionProblem('arg_pattern', ''), [
     'DIR/relays.conf:3: [c::n] arg_pattern: empty; leave the option out to allow any argument',
