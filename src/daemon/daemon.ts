@@ -1,6 +1,6 @@
 // The serve process: config, logger, core road, listener, and the signals of SPEC 6.
 import type { ConfigSnapshot } from '../config/index.js';
-import type { Logger } from '../log/index.js';
+import { announce, type Logger } from '../log/index.js';
 import { createRelay, type RelayOptions } from '../relay/index.js';
 import { startRelayServer, type ServerOptions } from '../server/index.js';
 import { createConfigHolder, type ConfigSource } from './config-holder.js';
@@ -20,10 +20,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const config = createConfigHolder(options.config, options.snapshot, logger);
   const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger });
   const server = await startRelayServer(options.server, relay, logger);
-  logger.info(
-    { host: server.host, port: server.port, tls: options.server.tls !== null, files: options.snapshot.files },
-    'listening',
-  );
+  announce(logger, { host: server.host, port: server.port, tls: options.server.tls !== null, files: options.snapshot.files }, 'listening');
 
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading configuration');

@@ -2,7 +2,7 @@
 // `relay.handle` calls with a proven signer, and the road's responses into signed replies.
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { ConfigSnapshot } from '../config/index.js';
-import type { Logger } from '../log/index.js';
+import { announce, type Logger } from '../log/index.js';
 import type { RelayResponse } from '../protocol/index.js';
 import type { Caller, Relay } from '../relay/index.js';
 import { admitRequest } from './admit.js';
@@ -87,7 +87,7 @@ export async function startAgent(options: AgentOptions): Promise<FleetAgent> {
     },
   });
   await connection.flush();
-  logger.info({ name, subject: REQUEST_SUBJECT, server: connection.getServer(), signed_replies: options.identity !== null }, 'agent ready');
+  announce(logger, { name, subject: REQUEST_SUBJECT, server: connection.getServer(), signed_replies: options.identity !== null }, 'agent ready');
 
   return {
     inFlight: () => pending.size,
