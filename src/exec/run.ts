@@ -1,6 +1,7 @@
 // One run of a command, from spawn to the last byte of output: limits, kills and the outcome.
 import { onAbort } from './abort.js';
 import { killProcessGroup } from './kill-group.js';
+import { gateListener } from './listener-gate.js';
 import { createOutputCollector } from './output-collect.js';
 import { readOutput } from './output-reader.js';
 import { spawnCommand } from './spawn.js';
@@ -15,6 +16,10 @@ type StopReason = Extract<RunOutcome, 'timeout' | 'output_cap' | 'cancelled' | '
 // and how long it may stay open at most: what the group wrote drains in far less.
 const ESCAPED_PIPE_IDLE_MS = 200;
 const ESCAPED_PIPE_MAX_MS = 1_000;
+
+// Once the daemon has ended a command and its group is gone, how long a stream client that does
+// not read may still hold back the rest of the output before it is dropped.
+const STOPPED_OUTPUT_WAIT_MS = 5_000;
 
 // Runs a plan and reports how it ended. Never throws: a failure to start is an outcome too.
 export async function runCommand(plan: RunPlan): Promise<RunResult> {
@@ -35,15 +40,20 @@ export async function runCommand(plan: RunPlan): Promise<RunResult> {
   let reason: StopReason | null = null;
   let leaderExited = false;
   let killing: Promise<void> | null = null;
+  let finished = false;
+  let abandonTimer: NodeJS.Timeout | null = null;
+  const gate = gateListener(plan.onOutput);
   const killGroup = (): Promise<void> => (killing ??= pgid === undefined ? Promise.resolve() : killProcessGroup(pgid));
   const stop = (why: StopReason): void => {
     // Once the leader is gone its exit decides the outcome; only a cut output still counts.
     if (reason !== null || (leaderExited && why !== 'output_cap')) return;
     reason = why;
-    void killGroup();
+    void killGroup().then(() => {
+      if (!finished) abandonTimer = setTimeout(gate.abandon, STOPPED_OUTPUT_WAIT_MS);
+    });
   };
 
-  const collector = createOutputCollector(plan.maxOutput, plan.onOutput, () => stop('output_cap'));
+  const collector = createOutputCollector(plan.maxOutput, gate.listener, () => stop('output_cap'));
   const reader = readOutput(subprocess.stdout, subprocess.stderr, (stream, chunk) => collector.push(stream, chunk));
   // No orphan outlives its request: whatever the leader leaves in its group is killed too.
   subprocess.once('exit', () => {
@@ -77,6 +87,8 @@ export async function runCommand(plan: RunPlan): Promise<RunResult> {
       durationMs: elapsed(),
     };
   } finally {
+    finished = true;
+    if (abandonTimer !== null) clearTimeout(abandonTimer);
     for (const undo of disarm) undo();
   }
 }

@@ -176,3 +176,38 @@ test('stream mode with a cap: the first maxOutput bytes are streamed, then outpu
   assert.equal(r.stdout, '');
   assert.equal(streamed, 'abc\n'.repeat(250));
 });
+
+test('stream mode: a listener that never settles holds a run stopped by the daemon only a bounded time', { timeout: 60_000 }, async () => {
+  const pidFile = join(tempDir(), 'pid');
+  let events = 0;
+  const r = await runCommand(
+    makePlan(['/bin/sh', '-c', `echo $$ > ${pidFile}; exec yes`], {
+      maxOutput: null,
+      timeoutMs: 300,
+      onOutput: () => {
+        events += 1;
+        return new Promise<void>(() => {}); // a client that stopped reading
+      },
+    }),
+  );
+  assert.equal(r.outcome, 'timeout');
+  assert.equal(r.signal, 'SIGTERM');
+  assert.ok(events >= 1);
+  assert.deepEqual(liveMembers(Number(readFileSync(pidFile, 'utf8'))), []);
+});
+
+test('stream mode: a run that ends by itself still waits for a slow listener to take everything', { timeout: 60_000 }, async () => {
+  let streamed = '';
+  const r = await runCommand(
+    makePlan(['/bin/sh', '-c', 'head -c 300000 /dev/zero | tr "\\0" x'], {
+      maxOutput: null,
+      timeoutMs: 30_000,
+      onOutput: async (e) => {
+        await sleep(20);
+        streamed += e.data;
+      },
+    }),
+  );
+  assert.equal(r.outcome, 'exited');
+  assert.equal(streamed, 'x'.repeat(300_000));
+});
