@@ -62,6 +62,11 @@ args = 1
 command = /bin/sh -c 'echo before; exec sleep 30' slow
 timeout = 0.5
 
+[out::flood]
+command = /usr/bin/yes
+timeout = 1
+concurrency = 1
+
 [out::gib]
 command = /bin/sh -c "head -c ${GIB} /dev/zero | tr '\\\\0' a"
 timeout = 300
@@ -122,6 +127,24 @@ max_output = 1M
     const lines = await daemon.request(stream('slow'));
     assert.deepEqual(lines.slice(0, -1), [{ event: 'stdout', data: 'before\n' }]);
     assert.deepEqual([lines.at(-1)?.code, lines.at(-1)?.message, lines.at(-1)?.signal], [3002, 'Command ran past its time limit and was killed', 'SIGTERM']);
+  });
+
+  it('a client that stops reading does not hold the request past the command time limit', LIMIT, async () => {
+    const socket = connect({ host: '127.0.0.1', port: daemon.port });
+    socket.on('error', () => {});
+    await once(socket, 'connect');
+    socket.write(`${JSON.stringify(stream('flood', { id: 'never-reads' }))}\n`);
+    socket.pause(); // and never read again
+    try {
+      // The command is killed at 1 s; the request ends soon after, answered (into a full socket) and logged.
+      const line = await daemon.waitForLog((l) => l.msg === 'request' && l.command === 'flood' && l.code === 3002, 20_000);
+      assert.equal(line.signal, 'SIGTERM');
+      // Its concurrency slot is free again: the next run is not refused as busy.
+      const next = await daemon.request(stream('flood', { timeout: 0.2 }));
+      assert.equal(next.at(-1)?.code, 3002);
+    } finally {
+      socket.destroy();
+    }
   });
 
   it('streams 1 GiB to a slow reader with the daemon memory flat: the pipes are paused, not buffered', { timeout: 180_000 }, async (t) => {
