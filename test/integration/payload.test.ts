@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
@@ -94,6 +96,12 @@ timeout = 0.5
 command = /bin/sh -c 'echo "$1" > "$2"; exec yes' floods
 payload = file
 max_output = 64K
+
+[data::file-killable]
+command = /bin/sh -c 'echo "$1" > "$2"; exec sleep 100' killable
+payload = file
+on_disconnect = kill
+timeout = 60
 
 [data::file-missing-program]
 command = /nonexistent/program
@@ -232,6 +240,21 @@ payload = none
       const record = join(work, 'floods');
       const answer = await ask(daemon, data('file-floods', { payload: 'doomed', arguments: [record] }));
       assert.equal(answer.code, 3003);
+      const path = readFileSync(record, 'utf8').trim();
+      assertPrivatePath(path);
+      assertRemoved(path);
+    });
+
+    it('is removed when the client goes away and on_disconnect = kill ends the command', LIMIT, async () => {
+      const record = join(work, 'killable');
+      const socket = connect({ host: '127.0.0.1', port: daemon.port });
+      socket.on('error', () => {});
+      await once(socket, 'connect');
+      socket.write(`${JSON.stringify(data('file-killable', { payload: 'doomed', arguments: [record] }))}\n`);
+      while (!existsSync(record) || !readFileSync(record, 'utf8').endsWith('\n')) await delay(20);
+      socket.resetAndDestroy();
+      const line = await daemon.waitForLog((l) => l.msg === 'request' && l.command === 'file-killable');
+      assert.equal(line.code, 3007);
       const path = readFileSync(record, 'utf8').trim();
       assertPrivatePath(path);
       assertRemoved(path);

@@ -162,6 +162,11 @@ command = /bin/sh -c 'echo $$ > "$1/leader"; sleep "$2" & echo $! > "$1/child"; 
 on_disconnect = kill
 timeout = 60
 
+[pol::ticking]
+command = /bin/sh -c 'echo $$ > "$1/leader"; while true; do echo tick; sleep 0.1; done' ticking
+on_disconnect = kill
+timeout = 60
+
 [pol::lingering]
 command = /bin/sh -c 'echo $$ > "$1/leader"; sleep 1; echo done > "$1/marker"; echo lingered' lingering
 on_disconnect = continue
@@ -394,6 +399,20 @@ timeout = 60
       const dir = tempDir();
       const answer = await ask(daemon, pol('killable', [dir, '0.5']));
       assert.deepEqual([answer.code, answer.message], [0, 'finished']);
+    });
+
+    it('kill: in stream mode a client that closes is noticed at the next event written', LIMIT, async () => {
+      const dir = tempDir();
+      const socket = connect({ host: '127.0.0.1', port: daemon.port });
+      socket.on('error', () => {});
+      await once(socket, 'connect');
+      socket.end(`${JSON.stringify(pol('ticking', [dir], { stream: true }))}\n`);
+      await once(socket, 'data'); // the first tick: the command runs
+      socket.destroy(); // an ordinary close, no reset
+      const leader = Number(readFileSync(join(dir, 'leader'), 'utf8'));
+      await waitFor('the command to end', () => !alive(leader));
+      const line = await daemon.waitForLog((l) => l.msg === 'request' && l.command === 'ticking' && Array.isArray(l.args) && l.args[0] === dir);
+      assert.deepEqual([line.code, line.signal], [3007, 'SIGTERM']);
     });
 
     it('continue: the command runs to its end after the client went away, and the log records it', LIMIT, async () => {
