@@ -65,6 +65,7 @@ echo = /bin/echo
 
 [pol::patient]
 command = /bin/sh -c "sleep 1.5; echo patient"
+description = Waits a little; then says so
 timeout = 5
 
 [pol::unlimited]
@@ -85,6 +86,10 @@ timeout = 0
 
 [pol::chatty]
 command = /bin/sh -c "head -c 5000 /dev/zero | tr '\\0' a"
+max_output = 4096
+
+[pol::both-streams]
+command = /bin/sh -c "head -c 3000 /dev/zero | tr '\\0' o; head -c 3000 /dev/zero | tr '\\0' e >&2"
 max_output = 4096
 
 [pol::chatty-roomy]
@@ -190,6 +195,18 @@ timeout = 60
   const auditOf = (answer: Record<string, unknown>): Promise<LogLine> =>
     daemon.waitForLog((l) => l.msg === 'request' && l.request_id === answer.request_id);
 
+  it('description is what a listing shows', LIMIT, async () => {
+    const answer = await ask(daemon, { auth_key: HASHED_KEY, command: '', op: 'list' });
+    const commands = answer.commands as Array<{ command: string; description: string }>;
+    assert.deepEqual(
+      commands.filter((entry) => entry.command === 'pol::patient' || entry.command === 'pol::unlimited'),
+      [
+        { command: 'pol::patient', description: 'Waits a little; then says so' },
+        { command: 'pol::unlimited', description: '' },
+      ],
+    );
+  });
+
   describe('timeout', () => {
     it('a command timeout above the daemon --timeout lets the command finish', LIMIT, async () => {
       const answer = await ask(daemon, pol('patient'));
@@ -226,6 +243,11 @@ timeout = 60
         ['error', 3003, 'Command output passed its cap and the command was killed', true],
       );
       assert.equal((await auditOf(answer)).truncated, true);
+    });
+
+    it('counts stdout and stderr together', LIMIT, async () => {
+      const answer = await ask(daemon, pol('both-streams'));
+      assert.deepEqual([answer.code, answer.truncated], [3003, true]);
     });
 
     it('within the command cap: the whole output (K suffix)', LIMIT, async () => {
