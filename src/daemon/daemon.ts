@@ -19,18 +19,20 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const { logger } = options;
   const config = createConfigHolder(options.config, options.snapshot, logger);
   const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger });
-  const server = await startRelayServer(options.server, relay, logger);
-  announce(logger, { host: server.host, port: server.port, tls: options.server.tls !== null, files: options.snapshot.files }, 'listening');
-
+  // Handlers first: a supervisor may signal as soon as it reads `listening`.
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading configuration');
     config.reload();
   });
-
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
+
+  const server = await startRelayServer(options.server, relay, logger);
+  announce(logger, { host: server.host, port: server.port, tls: options.server.tls !== null, files: options.snapshot.files }, 'listening');
+
+  const signal = await stopSignal;
   logger.info({ signal, running: relay.inFlight(), grace_ms: options.shutdownGraceMs }, 'shutting down');
   server.stopAccepting();
   await relay.shutdown(options.shutdownGraceMs);
