@@ -102,6 +102,12 @@ describe('hardening against bad clients', () => {
     }
     assert.deepEqual([refused.code, refused.message], [9001, 'Too many connections']);
     await Promise.all(closed);
+    // The daemon's side of each socket closes a moment after the client's: wait for a free slot.
+    let busy = parse(await sendRaw(daemon.port, '{}\n'));
+    for (let attempt = 0; attempt < 40 && busy.code === 9001; attempt++) {
+      await delay(50);
+      busy = parse(await sendRaw(daemon.port, '{}\n'));
+    }
     await stillServing();
   });
 
