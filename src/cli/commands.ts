@@ -1,6 +1,6 @@
 // Every subcommand of the uscmdrelay CLI, in the order --help lists them.
 // Each file under src/cli/ exports one yargs CommandModule; add new ones here.
-import type { CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { serveCommand } from './serve.js';
 import { configtestCommand } from './configtest.js';
 import { callCommand } from './call.js';
@@ -11,9 +11,19 @@ import { sendCommand } from './send.js';
 import { signalCommand } from './signal.js';
 import { waitCommand } from './wait.js';
 import { keygenCommand } from './keygen.js';
+import type { GlobalOptions } from './options.js';
 
-// yargs' CommandModule is generic over the parsed options; the list holds modules of many shapes.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyCommand = CommandModule<any, any>;
-
-export const commands: AnyCommand[] = [serveCommand, configtestCommand, callCommand, listCommand, keyCommand, agentCommand, sendCommand, signalCommand, waitCommand, keygenCommand];
+// Registered one by one so each module keeps its own option types (an array would need `any`).
+export function withCommands(y: Argv<GlobalOptions>): Argv<GlobalOptions> {
+  return y
+    .command(serveCommand)
+    .command(configtestCommand)
+    .command(callCommand)
+    .command(listCommand)
+    .command(keyCommand)
+    .command(agentCommand)
+    .command(sendCommand)
+    .command(signalCommand)
+    .command(waitCommand)
+    .command(keygenCommand);
+}

@@ -2,14 +2,13 @@
 // The uscmdrelay command line (yargs): `serve` is the default command.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { commands } from './commands.js';
+import { withCommands } from './commands.js';
 import { withGlobalOptions } from './options.js';
 import { packageVersion } from './version.js';
 
-await withGlobalOptions(yargs(hideBin(process.argv)))
+await withCommands(withGlobalOptions(yargs(hideBin(process.argv))))
   .scriptName('uscmdrelay')
   .parserConfiguration({ 'duplicate-arguments-array': false })
-  .command(commands)
   .strict()
   .version(packageVersion())
   .help()

@@ -12,7 +12,7 @@ export interface WaitOptions {
   name: string;
   timeoutMs: number | null; // null: wait forever
   allowSkewMs: number;
-  // Public keys whose signals count (`--trust`); null: any correctly self-signed signal counts.
+  // Public keys whose signals count (`--trust`); null: every correctly self-signed signal counts.
   trustedKeys: ReadonlySet<string> | null;
   onRejected?: (reason: string) => void;
   onReady?: () => void; // the broker has the subscription: signals from now on count
