@@ -2,17 +2,16 @@
 // runs signed requests aimed at NAME down the same core road as `serve`, until SIGTERM.
 import type { Argv, CommandModule } from 'yargs';
 import { createConfigHolder } from '../daemon/index.js';
-import { agentNameProblem, connectNats, EXIT_USAGE, exitWith, identityOrExit, natsServers, startAgent, type Identity } from '../fleet/index.js';
+import { agentNameProblem, connectNats, EXIT_USAGE, exitWith, identityOrExit, natsServers, startAgent, type BrokerFlags, type Identity } from '../fleet/index.js';
 import { createLogger, toPinoLevel } from '../log/index.js';
 import { createRelay } from '../relay/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import type { GlobalOptions } from './options.js';
+import { withBrokerFlags } from './broker-flags.js';
 
-interface AgentFlags extends GlobalOptions {
-  nats: string;
+interface AgentFlags extends GlobalOptions, BrokerFlags {
   name: string;
   identity?: string | undefined;
-  'nats-creds'?: string | undefined;
   'allow-skew': number;
   timeout: number;
   'max-output': number;
@@ -21,11 +20,9 @@ interface AgentFlags extends GlobalOptions {
 }
 
 function agentOptions(y: Argv<GlobalOptions>): Argv<AgentFlags> {
-  return y
-    .option('nats', { type: 'string', demandOption: true, describe: 'broker URL[,URL…] (one NATS cluster)' })
+  return withBrokerFlags(y)
     .option('name', { type: 'string', demandOption: true, describe: 'this agent, dot-separated (web1.prod.example)' })
     .option('identity', { type: 'string', describe: 'ed25519 private key that signs acks and replies' })
-    .option('nats-creds', { type: 'string', describe: 'NATS credentials file' })
     .option('allow-skew', { type: 'number', default: 30, describe: 'seconds a request timestamp may differ from this clock' })
     .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_S, describe: 'default command time limit in seconds (0 = none)' })
     .option('max-output', { type: 'number', default: DEFAULT_MAX_OUTPUT, describe: 'default cap in bytes on captured stdout+stderr' })

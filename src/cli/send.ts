@@ -19,6 +19,7 @@ import {
   type OutputFormat,
 } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
+import { withBrokerFlags } from './broker-flags.js';
 
 interface SendFlags extends GlobalOptions, BrokerFlags {
   command: string;
@@ -37,11 +38,9 @@ export const sendCommand: CommandModule<GlobalOptions, SendFlags> = {
   command: 'send <command> [args..]',
   describe: 'run <cluster::command> on every fleet agent matching --to; one row per agent',
   builder: (y: Argv<GlobalOptions>) =>
-    y
+    withBrokerFlags(y)
       .positional('command', { type: 'string', demandOption: true, describe: 'name or cluster::name' })
       .positional('args', { type: 'string', array: true, default: [], describe: 'arguments (put -- before any that start with -)' })
-      .option('nats', { type: 'string', demandOption: true, describe: 'broker URL[,URL…]' })
-      .option('nats-creds', { type: 'string', describe: 'NATS credentials file' })
       .option('to', { type: 'string', demandOption: true, describe: 'agent name, or pattern with * (one segment), ** (last: the rest), or ALL' })
       .option('identity', { type: 'string', demandOption: true, describe: 'ed25519 private key that signs the request' })
       .option('timeout', { type: 'string', default: '30', describe: 'wait at most DURATION for answers (seconds, or 30s, 2m)' })

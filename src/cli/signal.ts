@@ -2,6 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { connectOrExit, EXIT_USAGE, exitWith, identityOrExit, publishSignal, type BrokerFlags } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
+import { withBrokerFlags } from './broker-flags.js';
 
 interface SignalFlags extends GlobalOptions, BrokerFlags {
   identity: string;
@@ -16,11 +17,9 @@ export const signalCommand: CommandModule<GlobalOptions, SignalFlags> = {
   command: 'signal <name> [message..]',
   describe: 'publish a signed signal NAME (with an optional message) to every current waiter',
   builder: (y: Argv<GlobalOptions>) =>
-    y
+    withBrokerFlags(y)
       .positional('name', { type: 'string', demandOption: true, describe: 'signal name (dot-separated segments)' })
       .positional('message', { type: 'string', array: true, default: [], describe: 'message, given to waiters' })
-      .option('nats', { type: 'string', demandOption: true, describe: 'broker URL[,URL…]' })
-      .option('nats-creds', { type: 'string', describe: 'NATS credentials file' })
       .option('identity', { type: 'string', demandOption: true, describe: 'ed25519 private key that signs the signal' }) as Argv<SignalFlags>,
   handler: async (argv) => {
     const identity = identityOrExit(argv.identity, (warning) => process.stderr.write(`uscmdrelay: ${warning}\n`));

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import type { Argv, CommandModule } from 'yargs';
 import { connectOrExit, durationOrExit, EXIT_USAGE, exitWith, readTrustFile, waitForSignal, type BrokerFlags, type SignalEnvelope } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
+import { withBrokerFlags } from './broker-flags.js';
 
 interface WaitFlags extends GlobalOptions, BrokerFlags {
   name: string;
@@ -47,11 +48,9 @@ export const waitCommand: CommandModule<GlobalOptions, WaitFlags> = {
   command: 'wait <name> [command..]',
   describe: 'wait for a signal NAME; then exit 0, or run the command given after --',
   builder: (y: Argv<GlobalOptions>) =>
-    y
+    withBrokerFlags(y)
       .positional('name', { type: 'string', demandOption: true, describe: 'signal name' })
       .positional('command', { type: 'string', array: true, default: [], describe: 'command (after --) run when the signal comes' })
-      .option('nats', { type: 'string', demandOption: true, describe: 'broker URL[,URL…]' })
-      .option('nats-creds', { type: 'string', describe: 'NATS credentials file' })
       .option('timeout', { type: 'string', describe: 'give up after DURATION (30, 30s, 5m, 1h2m): exit 1', defaultDescription: 'wait forever' })
       .option('trust', { type: 'string', describe: 'count only signals signed by a key in FILE (lines NAME PUBLIC_KEY)' })
       .option('allow-skew', { type: 'number', default: 30, describe: 'seconds a signal timestamp may differ from this clock' }) as Argv<WaitFlags>,
