@@ -136,8 +136,8 @@ test('key_sha256 and public_key must be well formed, and their values are not ec
 
 test('unknown options are problems (a typo such as auth_cluster)', () => {
   assert.deepEqual(problemsOf(`[ci]\nkey_sha256 = ${HASH_OF_PASSWORD}\nauth_cluster = *\n`, MINIMAL_RELAYS), [
-    'DIR/auth.conf:3: [ci] auth_cluster: unknown option (known: key_sha256, public_key, auth_clusters, allow_from, description)',
     'DIR/auth.conf:1: [ci] auth_clusters is required (cluster names, or * for every cluster)',
+    'DIR/auth.conf:3: [ci] auth_cluster: unknown option (known: key_sha256, public_key, auth_clusters, allow_from, description)',
   ]);
 });
 
