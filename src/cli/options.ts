@@ -12,8 +12,13 @@ export interface GlobalOptions {
 // SPEC 1: every serve option is also read from USCMDRELAY_<NAME> (`--max-output` from
 // USCMDRELAY_MAX_OUTPUT). Read per option rather than with yargs' `.env('USCMDRELAY')`, which
 // would turn any USCMDRELAY_* variable (the client's USCMDRELAY_KEY) into an unknown flag.
+export function envName(option: string): string {
+  return `USCMDRELAY_${option.toUpperCase().replaceAll('-', '_')}`;
+}
+
+// The option's value from its variable; unset or empty is no value.
 export function envDefault(option: string): string | undefined {
-  const value = process.env[`USCMDRELAY_${option.toUpperCase().replaceAll('-', '_')}`];
+  const value = process.env[envName(option)];
   return value === '' ? undefined : value;
 }
 

@@ -5,7 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { runDaemon } from '../daemon/index.js';
 import { createLogger, toPinoLevel } from '../log/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
-import { envDefault, type GlobalOptions } from './options.js';
+import { envDefault, envName, type GlobalOptions } from './options.js';
 
 interface ServeOptions extends GlobalOptions {
   host: string;
@@ -27,14 +27,14 @@ interface ServeOptions extends GlobalOptions {
 const COUNT_OPTIONS = ['port', 'max-request-bytes', 'request-timeout', 'max-connections', 'timeout', 'max-output', 'shutdown-grace', 'max-running', 'auth-fail-limit', 'auth-fail-window'] as const;
 
 function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
-  const env = (name: string) => ` (env USCMDRELAY_${name.toUpperCase().replaceAll('-', '_')})`;
+  const env = (name: string) => ` (env ${envName(name)})`;
   const count = (name: string, describe: string, value: number) => {
     const fromEnv = envDefault(name);
     return { type: 'number' as const, default: fromEnv === undefined ? value : Number(fromEnv), describe: describe + env(name) };
   };
-  const text = (name: string, describe: string) => ({ type: 'string' as const, default: envDefault(name), describe: describe + env(name) });
+  const text = (name: string, describe: string, value?: string) => ({ type: 'string' as const, default: envDefault(name) ?? value, describe: describe + env(name) });
   return y
-    .option('host', { ...text('host', 'address to listen on (0.0.0.0 to expose)'), default: envDefault('host') ?? '127.0.0.1' })
+    .option('host', text('host', 'address to listen on (0.0.0.0 to expose)', '127.0.0.1'))
     .option('port', count('port', 'TCP port; 0 binds an ephemeral port', 7777))
     .option('max-request-bytes', count('max-request-bytes', 'larger request: code 2003', 1_048_576))
     .option('request-timeout', count('request-timeout', 'seconds for a complete request: else code 2005', 10))
