@@ -3,13 +3,15 @@
 import type { Argv, CommandModule } from 'yargs';
 import { createConfigHolder } from '../daemon/index.js';
 import { agentNameProblem, connectNats, EXIT_USAGE, exitWith, identityOrExit, natsServers, startAgent, type BrokerFlags, type Identity } from '../fleet/index.js';
+import { startQueueAgent, type QueueAgent, type QueueAgentOptions } from '../fleet/index.js';
 import { createLogger, toPinoLevel } from '../log/index.js';
 import { createRelay } from '../relay/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import type { GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
+import { defaultStateDir, replicasOrExit, resultRetentionOrExit, withQueueFlags, type QueueFlags } from './queue-flags.js';
 
-interface AgentFlags extends GlobalOptions, BrokerFlags {
+interface AgentFlags extends GlobalOptions, BrokerFlags, QueueFlags {
   name: string;
   identity?: string | undefined;
   'allow-skew': number;
@@ -17,10 +19,12 @@ interface AgentFlags extends GlobalOptions, BrokerFlags {
   'max-output': number;
   'max-running': number;
   'shutdown-grace': number;
+  'state-dir': string;
 }
 
 function agentOptions(y: Argv<GlobalOptions>): Argv<AgentFlags> {
-  return withBrokerFlags(y)
+  return withQueueFlags(withBrokerFlags(y), 'also run requests queued for NAME in JetStream (send --queue); needs --identity')
+    .option('state-dir', { type: 'string', default: defaultStateDir(), describe: 'with --queue: keeps the replay memory (DIR/queue/)' })
     .option('name', { type: 'string', demandOption: true, describe: 'this agent, dot-separated (web1.prod.example)' })
     .option('identity', { type: 'string', describe: 'ed25519 private key that signs acks and replies' })
     .option('allow-skew', { type: 'number', default: 30, describe: 'seconds a request timestamp may differ from this clock' })
@@ -42,6 +46,9 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
       const value = argv[name];
       if (!Number.isFinite(value) || value < 0) exitWith(EXIT_USAGE, `--${name} must be a number ≥ 0`);
     }
+    if (argv.queue && argv.identity === undefined) exitWith(EXIT_USAGE, '--queue needs --identity (the registry holds its public key; it signs the results)');
+    const resultRetentionMs = resultRetentionOrExit(argv);
+    const replicas = replicasOrExit(argv);
     const snapshot = loadConfigOrExit(argv);
     const logger = createLogger({ file: argv.log, level: toPinoLevel(argv['log-level']) ?? 'info' });
     const servers = natsServers(argv.nats);
@@ -57,6 +64,7 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
     logger.info({ name: argv.name, servers }, 'connecting to the broker');
     const connection = await connectNats({ servers, name: `uscmdrelay agent ${argv.name}`, credsFile: argv['nats-creds'], persistent: true, logger });
     const agent = await startAgent({ connection, name: argv.name, identity, relay, getSnapshot: config.current, logger, allowSkewMs: argv['allow-skew'] * 1000 });
+    const queueAgent = argv.queue && identity !== null ? startQueueOrExit({ connection, name: argv.name, identity, relay, getSnapshot: config.current, logger, stateDir: argv['state-dir'], resultRetentionMs, replicas }) : null;
 
     let stopping = false;
     void connection.closed().then((error) => {
@@ -71,10 +79,21 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
     stopping = true;
     logger.info({ signal, running: agent.inFlight(), grace_ms: argv['shutdown-grace'] * 1000 }, 'shutting down');
     const answered = agent.stop(); // takes no new request from here on
+    const queueAnswered = queueAgent?.stop() ?? Promise.resolve();
     await relay.shutdown(argv['shutdown-grace'] * 1000);
     await answered;
+    await queueAnswered;
     await connection.drain().catch(() => undefined);
     logger.info('stopped');
     process.exit(0);
   },
 };
+
+// The queue side of the agent; an unusable state dir is a start-up failure (exit 2).
+function startQueueOrExit(options: QueueAgentOptions): QueueAgent {
+  try {
+    return startQueueAgent(options);
+  } catch (error) {
+    return exitWith(EXIT_USAGE, `--state-dir ${options.stateDir}: ${(error as Error).message}`);
+  }
+}

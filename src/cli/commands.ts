@@ -11,6 +11,8 @@ import { sendCommand } from './send.js';
 import { signalCommand } from './signal.js';
 import { waitCommand } from './wait.js';
 import { keygenCommand } from './keygen.js';
+import { resultsCommand } from './results.js';
+import { agentsCommand } from './agents.js';
 import type { GlobalOptions } from './options.js';
 
 // Registered one by one so each module keeps its own option types (an array would need `any`).
@@ -25,5 +27,7 @@ export function withCommands(y: Argv<GlobalOptions>): Argv<GlobalOptions> {
     .command(sendCommand)
     .command(signalCommand)
     .command(waitCommand)
+    .command(resultsCommand)
+    .command(agentsCommand)
     .command(keygenCommand);
 }

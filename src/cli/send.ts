@@ -20,8 +20,10 @@ import {
 } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
+import { replicasOrExit, resultRetentionOrExit, withQueueFlags, type QueueFlags } from './queue-flags.js';
+import { expireOrExit, sendQueued } from './send-queue.js';
 
-interface SendFlags extends GlobalOptions, BrokerFlags {
+interface SendFlags extends GlobalOptions, BrokerFlags, QueueFlags {
   command: string;
   args: string[];
   to: string;
@@ -32,13 +34,15 @@ interface SendFlags extends GlobalOptions, BrokerFlags {
   agents?: string | undefined;
   format: OutputFormat;
   id?: string | undefined;
+  expire?: string | undefined;
 }
 
 export const sendCommand: CommandModule<GlobalOptions, SendFlags> = {
   command: 'send <command> [args..]',
   describe: 'run <cluster::command> on every fleet agent matching --to; one row per agent',
   builder: (y: Argv<GlobalOptions>) =>
-    withBrokerFlags(y)
+    withQueueFlags(withBrokerFlags(y), 'store the request in JetStream for each registered agent --to aims at; print its id (see results)')
+      .option('expire', { type: 'string', describe: 'with --queue: not started by then, never run', defaultDescription: '24h' })
       .positional('command', { type: 'string', demandOption: true, describe: 'name or cluster::name' })
       .positional('args', { type: 'string', array: true, default: [], describe: 'arguments (put -- before any that start with -)' })
       .option('to', { type: 'string', demandOption: true, describe: 'agent name, or pattern with * (one segment), ** (last: the rest), or ALL' })
@@ -54,6 +58,11 @@ export const sendCommand: CommandModule<GlobalOptions, SendFlags> = {
     const problem = targetPatternProblem(String(argv.to));
     if (problem !== null) exitWith(EXIT_USAGE, `--to: ${problem}`);
     if (argv.expect !== undefined && (!Number.isInteger(argv.expect) || argv.expect < 1)) exitWith(EXIT_USAGE, '--expect must be a whole number ≥ 1');
+    if (argv.queue && argv.expect !== undefined) exitWith(EXIT_USAGE, '--expect does not apply to --queue (see uscmdrelay results --wait)');
+    if (!argv.queue && argv.expire !== undefined) exitWith(EXIT_USAGE, '--expire needs --queue');
+    const resultRetentionMs = resultRetentionOrExit(argv);
+    const replicas = replicasOrExit(argv);
+    if (argv.queue) expireOrExit(argv.expire);
     const timeoutMs = durationOrExit('timeout', argv.timeout);
     const ackWaitMs = durationOrExit('ack-wait', argv['ack-wait']);
     const warn = (message: string): void => void process.stderr.write(`uscmdrelay: ${message}\n`);
@@ -69,6 +78,11 @@ export const sendCommand: CommandModule<GlobalOptions, SendFlags> = {
     const request: FleetRequest = { command: argv.command, arguments: args };
     if (argv.id !== undefined) request.id = argv.id;
     const connection = await connectOrExit(argv, 'uscmdrelay send', EXIT_USAGE);
+    if (argv.queue) {
+      const status = await sendQueued({ connection, identity, to: argv.to, request, expire: argv.expire, resultRetentionMs, replicas, format: argv.format });
+      await connection.close();
+      process.exit(status);
+    }
     const result = await sendFleetRequest({
       connection,
       identity,

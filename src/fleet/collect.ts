@@ -7,7 +7,14 @@ import { matchesTarget } from './target.js';
 
 export type FleetRow =
   | { agent: string; state: 'answered'; response: RelayResponse; verified: boolean }
-  | { agent: string; state: 'missing'; acked: boolean; verified: boolean };
+  | { agent: string; state: 'missing'; acked: boolean; verified: boolean; queue?: QueueNote };
+
+// Why a target of a queued request (SPEC 9.1) has no answer: `status` replaces "missing" in the
+// output (pending, expired, started, missing) and `message` says what happened to the copy.
+export interface QueueNote {
+  status: string;
+  message: string;
+}
 
 export type ReplyVerdict = 'ack' | 'answer' | 'duplicate' | { dropped: string };
 

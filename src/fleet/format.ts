@@ -16,7 +16,12 @@ export function formatRows(rows: readonly FleetRow[], format: OutputFormat, tag 
 }
 
 function missingMessage(row: Extract<FleetRow, { state: 'missing' }>): string {
+  if (row.queue) return row.queue.message;
   return row.acked ? MISSING_ACKED : MISSING_SILENT;
+}
+
+function missingStatus(row: Extract<FleetRow, { state: 'missing' }>): string {
+  return row.queue?.status ?? 'missing';
 }
 
 // `agent`, the 2.2 fields, `verified`; a missing agent has status "missing" and null fields.
@@ -24,7 +29,7 @@ function jsonRow(row: FleetRow): object {
   if (row.state === 'answered') return { agent: row.agent, ...row.response, verified: row.verified };
   return {
     agent: row.agent,
-    status: 'missing',
+    status: missingStatus(row),
     message: missingMessage(row),
     code: null,
     exit_code: null,
@@ -40,7 +45,7 @@ function jsonRow(row: FleetRow): object {
 function csvRow(row: FleetRow, tag: string): string {
   let exit = '';
   let output: string;
-  if (row.state === 'missing') output = `missing: ${missingMessage(row)}`;
+  if (row.state === 'missing') output = `${missingStatus(row)}: ${missingMessage(row)}`;
   else {
     const { response } = row;
     exit = response.exit_code === null ? '' : String(response.exit_code);
@@ -54,7 +59,7 @@ function tableRows(rows: readonly FleetRow[]): string {
   const cells = rows.map((row) =>
     row.state === 'answered'
       ? [row.agent, String(row.response.code), row.response.exit_code === null ? '-' : String(row.response.exit_code), row.response.message]
-      : [row.agent, 'missing', '-', missingMessage(row)],
+      : [row.agent, missingStatus(row), '-', missingMessage(row)],
   );
   const all = [['AGENT', 'CODE', 'EXIT', 'OUTPUT'], ...cells];
   const widths = [0, 1, 2].map((column) => Math.max(...all.map((cell) => (cell[column] ?? '').length)));
