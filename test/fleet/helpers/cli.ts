@@ -28,8 +28,8 @@ export interface RunningAgent {
   stop(): Promise<number | null>;
 }
 
-// Starts `uscmdrelay agent …` and resolves when it logs `agent ready`.
-export async function startCliAgent(args: readonly string[]): Promise<RunningAgent> {
+// Starts `uscmdrelay agent …` and resolves when it logs `ready` (`agent ready`, or `queue ready`).
+export async function startCliAgent(args: readonly string[], ready = 'agent ready'): Promise<RunningAgent> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'agent', '--log-level', 'debug', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Array<Record<string, unknown>> = [];
   let buffered = '';
@@ -45,7 +45,7 @@ export async function startCliAgent(args: readonly string[]): Promise<RunningAge
         if (part.trim() === '') continue;
         const line = JSON.parse(part) as Record<string, unknown>;
         lines.push(line);
-        if (line.msg === 'agent ready') {
+        if (line.msg === ready) {
           clearTimeout(timer);
           resolve();
         }

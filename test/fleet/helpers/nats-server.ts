@@ -28,10 +28,12 @@ interface ServerSpec {
   port: number;
   clusterPort?: number;
   routes?: number[];
+  storeDir?: string; // JetStream on, with its store there (kept across stop/start)
 }
 
 function argsOf(spec: ServerSpec): string[] {
   const args = ['-a', '127.0.0.1', '-p', String(spec.port)];
+  if (spec.storeDir !== undefined) args.push('-js', '-sd', spec.storeDir);
   if (spec.clusterPort !== undefined) {
     args.push('-cluster', `nats://127.0.0.1:${spec.clusterPort}`, '-cluster_name', 'fleet-test');
     const routes = (spec.routes ?? []).map((port) => `nats://127.0.0.1:${port}`);
@@ -80,9 +82,9 @@ function managed(spec: ServerSpec, first: ChildProcess): NatsServer {
   };
 }
 
-// One stand-alone server.
-export async function startNatsServer(): Promise<NatsServer> {
-  const spec = { port: await freePort() };
+// One stand-alone server; with `storeDir`, JetStream is on and stores there.
+export async function startNatsServer(options: { storeDir?: string } = {}): Promise<NatsServer> {
+  const spec: ServerSpec = { port: await freePort(), ...options };
   return managed(spec, await launch(spec));
 }
 
