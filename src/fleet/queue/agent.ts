@@ -39,6 +39,27 @@ export interface QueueAgent {
 }
 
 export const DEFAULT_MAX_NONCES = 1_000_000;
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024; // nats-server's default max_payload
+const HEADROOM = 1024; // for the message id and expectation headers
+export const TRUNCATED_NOTE = '\n[output truncated to fit the broker\'s max_payload]';
+
+// The signed record as JSON, its answer's output cut (keeping the start) until it fits in one
+// broker message: an answer that cannot be stored would leave the request reported unanswered.
+export function fitRecord(body: Omit<QueueRecord, 'sig'>, identity: Identity, maxPayload: number): string {
+  let data = JSON.stringify(signBody(body, identity));
+  const limit = Math.max(4096, maxPayload - HEADROOM);
+  const response = body.response;
+  if (response === undefined) return data;
+  let message = response.message;
+  while (Buffer.byteLength(data) > limit && message.length > 0) {
+    // Cut in proportion (characters are not bytes, and JSON escapes widen), then check again.
+    const keep = Math.floor((message.length * limit * 0.98) / Buffer.byteLength(data)) - TRUNCATED_NOTE.length;
+    message = message.slice(0, Math.max(0, Math.min(message.length - 1, keep)));
+    data = JSON.stringify(signBody({ ...body, response: { ...response, message: `${message}${TRUNCATED_NOTE}`, truncated: true } }, identity));
+  }
+  return data;
+}
+
 const RETRY_MS = 1000;
 const PULL_EXPIRES_MS = 5000;
 
@@ -72,7 +93,7 @@ export function startQueueAgent(options: QueueAgentOptions): QueueAgent {
     const subject = resultSubject(envelope.id, name);
     const body: Omit<QueueRecord, 'sig'> = { v: 1, type: 'queue-record', id: envelope.id, agent: name, nonce: envelope.nonce, ts: clock(), state, agent_public_key: identity.publicKey };
     if (response !== undefined) body.response = response;
-    const data = JSON.stringify(signBody(body, identity));
+    const data = fitRecord(body, identity, connection.info?.max_payload ?? DEFAULT_MAX_PAYLOAD);
     for (let attempt = 1; ; attempt += 1) {
       try {
         // First write wins: a record is only added after the one it follows, so a replayed copy
