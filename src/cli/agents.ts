@@ -16,8 +16,8 @@ function render(agents: readonly AgentRegistration[], format: AgentsFlags['forma
   // The --agents / --trust file format.
   if (format === 'keys') return agents.map((agent) => `${agent.name} ${agent.public_key}\n`).join('');
   const rows = [['NAME', 'PUBLIC_KEY', 'REGISTERED'], ...agents.map((agent) => [agent.name, agent.public_key, new Date(agent.registered_at).toISOString()])];
-  const width = Math.max(...rows.map((row) => (row[0] ?? '').length));
-  return rows.map((row) => `${(row[0] ?? '').padEnd(width)}  ${row[1] ?? ''}  ${row[2] ?? ''}\n`).join('');
+  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  return rows.map((row) => `${(row[0] ?? '').padEnd(widths[0] ?? 0)}  ${(row[1] ?? '').padEnd(widths[1] ?? 0)}  ${row[2] ?? ''}\n`).join('');
 }
 
 export const agentsCommand: CommandModule<GlobalOptions, AgentsFlags> = {
