@@ -199,7 +199,9 @@ export function startQueueAgent(options: QueueAgentOptions): QueueAgent {
           break;
         }
         stopPull = null;
-        if (msg !== null && !stopping) await take(handles, msg);
+        // Stopping between receipt and check: hand it back at once rather than after ack_wait.
+        if (msg !== null && stopping) msg.nak();
+        else if (msg !== null) await take(handles, msg);
       } catch (error) {
         stopPull = null;
         if (stopping) break;

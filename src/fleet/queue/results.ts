@@ -28,6 +28,9 @@ export interface ResultsReport {
   done: boolean; // every target answered or expired
 }
 
+// Targets read at a time: a large fleet is not read one round trip per agent, nor all at once.
+const READ_BATCH = 256;
+
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 async function lastOn(jsm: JetStreamManager, stream: string, subject: string): Promise<{ data: Uint8Array; seq: number } | null> {
@@ -79,7 +82,11 @@ async function targetRow(jsm: JetStreamManager, manifest: QueueManifest, target:
 }
 
 async function snapshot(jsm: JetStreamManager, manifest: QueueManifest, keys: ReadonlyMap<string, string>, options: ResultsOptions): Promise<{ rows: FleetRow[]; done: boolean; nextExpiry: number | null }> {
-  const outcomes = await Promise.all(manifest.targets.map((target) => targetRow(jsm, manifest, target, keys, options)));
+  const outcomes: Array<{ row: FleetRow; final: boolean }> = [];
+  for (let start = 0; start < manifest.targets.length; start += READ_BATCH) {
+    const batch = manifest.targets.slice(start, start + READ_BATCH);
+    outcomes.push(...(await Promise.all(batch.map((target) => targetRow(jsm, manifest, target, keys, options)))));
+  }
   const rows = outcomes.map((outcome) => outcome.row).sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
   const pending = rows.some((row) => row.state === 'missing' && row.queue?.status === 'pending');
   return { rows, done: outcomes.every((outcome) => outcome.final), nextExpiry: pending ? manifest.expires : null };
