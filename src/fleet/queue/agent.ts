@@ -61,6 +61,7 @@ export function fitRecord(body: Omit<QueueRecord, 'sig'>, identity: Identity, ma
 }
 
 const RETRY_MS = 1000;
+const MAX_RETRY_MS = 30_000;
 const PULL_EXPIRES_MS = 5000;
 
 // Opens the replay memory (throws if the state dir cannot be used) and starts taking copies in
@@ -183,6 +184,7 @@ export function startQueueAgent(options: QueueAgentOptions): QueueAgent {
   async function loop(): Promise<void> {
     let handles: QueueHandles | null = null;
     let announced = false;
+    let retryMs = RETRY_MS;
     while (!stopping) {
       try {
         handles ??= await setUp();
@@ -202,12 +204,14 @@ export function startQueueAgent(options: QueueAgentOptions): QueueAgent {
         // Stopping between receipt and check: hand it back at once rather than after ack_wait.
         if (msg !== null && stopping) msg.nak();
         else if (msg !== null) await take(handles, msg);
+        retryMs = RETRY_MS;
       } catch (error) {
         stopPull = null;
         if (stopping) break;
-        logger.warn({ err: error }, 'queue consumer error; retrying');
+        logger.warn({ err: error, retry_ms: retryMs }, 'queue consumer error; retrying');
         handles = null; // set everything up again: the broker may have lost its store
-        await pause(RETRY_MS);
+        await pause(retryMs);
+        retryMs = Math.min(MAX_RETRY_MS, retryMs * 2); // a broker without JetStream: no flood of lines
       }
     }
   }
