@@ -9,12 +9,12 @@ import { announce, type Logger } from '../../log/index.js';
 import type { RelayResponse } from '../../protocol/index.js';
 import type { Caller, Relay } from '../../relay/index.js';
 import type { Identity } from '../identity.js';
-import { signBody } from '../sign.js';
 import { admitQueued } from './admit.js';
 import { decodeQueued, decodeRecord } from './decode.js';
 import type { QueueRecord, QueueRecordState, QueuedEnvelope } from './envelope.js';
 import { durableName, QUEUE_STREAM, queueSubject, RESULTS_STREAM, resultSubject } from './names.js';
 import { NonceStore } from './nonce-store.js';
+import { fitRecord } from './records.js';
 import { registerAgent } from './registry.js';
 import { ensureAgentConsumer, isApiError, openQueue, type QueueHandles } from './setup.js';
 
@@ -40,26 +40,6 @@ export interface QueueAgent {
 
 export const DEFAULT_MAX_NONCES = 1_000_000;
 const DEFAULT_MAX_PAYLOAD = 1024 * 1024; // nats-server's default max_payload
-const HEADROOM = 1024; // for the message id and expectation headers
-export const TRUNCATED_NOTE = '\n[output truncated to fit the broker\'s max_payload]';
-
-// The signed record as JSON, its answer's output cut (keeping the start) until it fits in one
-// broker message: an answer that cannot be stored would leave the request reported unanswered.
-export function fitRecord(body: Omit<QueueRecord, 'sig'>, identity: Identity, maxPayload: number): string {
-  let data = JSON.stringify(signBody(body, identity));
-  const limit = Math.max(4096, maxPayload - HEADROOM);
-  const response = body.response;
-  if (response === undefined) return data;
-  let message = response.message;
-  while (Buffer.byteLength(data) > limit && message.length > 0) {
-    // Cut in proportion (characters are not bytes, and JSON escapes widen), then check again.
-    const keep = Math.floor((message.length * limit * 0.98) / Buffer.byteLength(data)) - TRUNCATED_NOTE.length;
-    message = message.slice(0, Math.max(0, Math.min(message.length - 1, keep)));
-    data = JSON.stringify(signBody({ ...body, response: { ...response, message: `${message}${TRUNCATED_NOTE}`, truncated: true } }, identity));
-  }
-  return data;
-}
-
 const RETRY_MS = 1000;
 const MAX_RETRY_MS = 30_000;
 const PULL_EXPIRES_MS = 5000;

@@ -6,6 +6,7 @@ export { admitQueued, type QueueAdmission, type QueueAdmitContext, type QueueDro
 export { NonceStore } from './nonce-store.js';
 export { openQueue, openRegistry, ensureAgentConsumer, type QueueHandles, type QueueSetupOptions } from './setup.js';
 export { registerAgent, listAgents, expandTarget } from './registry.js';
-export { startQueueAgent, fitRecord, TRUNCATED_NOTE, DEFAULT_MAX_NONCES, type QueueAgent, type QueueAgentOptions } from './agent.js';
+export { fitRecord, TRUNCATED_NOTE } from './records.js';
+export { startQueueAgent, DEFAULT_MAX_NONCES, type QueueAgent, type QueueAgentOptions } from './agent.js';
 export { queueFleetRequest, type QueueSendOptions, type QueueSendResult } from './send.js';
 export { readQueueResults, type ResultsOptions, type ResultsReport } from './results.js';
