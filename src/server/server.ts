@@ -1,6 +1,6 @@
 // The TCP (or TLS) listener: connection limits from accept, TLS handshakes, and a clean stop.
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { createSecureContext, TLSSocket, type TlsOptions } from 'node:tls';
+import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../log/index.js';
 import { encodeLine } from '../protocol/index.js';
@@ -28,62 +28,65 @@ export interface RelayServer {
 // How long a refused connection may take to get its 9001 (and, on TLS, its handshake).
 const REFUSED_LINGER_MS = 1000;
 
+interface Handshake {
+  caller: Caller;
+  acceptedAt: number; // performance.now()
+  refused: 'total' | 'address' | null; // answered 9001 once secure
+  disarm: () => void; // the handshake deadline
+}
+
 // Starts listening; resolves once bound (the real port when port is 0).
 export async function startRelayServer(options: ServerOptions, relay: Relay, logger: Logger): Promise<RelayServer> {
   // Accepted sockets, counted from accept whatever happens to them later (TLS or not).
   const sockets = new Set<Socket>();
   const transport: Caller['transport'] = options.tls ? 'tls' : 'tcp';
-  const secureContext = options.tls ? createSecureContext(options.tls) : null;
-  const requestCert = options.tls?.requestCert === true;
+  // TLS connections between accept and the end of their handshake, by remote address:port.
+  const handshaking = new Map<string, Handshake>();
 
-  // Wraps an accepted socket in TLS; calls onSecure once the handshake is done. Any TLS error,
-  // an end before the handshake, or the deadline destroys the socket: nothing lingers.
-  function startTls(raw: Socket, caller: Caller, deadlineMs: number, onSecure: (socket: TLSSocket) => void): void {
-    if (secureContext === null) return;
-    const socket = new TLSSocket(raw, { isServer: true, secureContext, requestCert, rejectUnauthorized: requestCert });
-    const disarm = setLongTimeout(() => fail('no TLS handshake in time'), deadlineMs);
-    let secure = false;
-    function fail(reason: string): void {
-      disarm();
-      if (!socket.destroyed) logger.warn({ remote: caller.remoteAddress, reason }, 'TLS handshake failed');
-      socket.destroy();
-      raw.destroy();
-    }
-    socket.on('error', (error) => {
-      if (!secure) return fail(error.message);
-      logger.debug({ remote: caller.remoteAddress, err: error.message }, 'connection error');
-      socket.destroy();
-    });
-    socket.on('end', () => {
-      if (!secure) fail('closed before the TLS handshake');
-    });
-    socket.on('close', () => {
-      disarm();
-      raw.destroy();
-    });
-    socket.once('secure', () => {
-      secure = true;
-      disarm();
-      // OpenSSL refuses a missing or untrusted client certificate during the handshake; this
-      // only makes sure nothing unverified is ever served.
-      if (requestCert && !socket.authorized) return fail(String(socket.authorizationError ?? 'client certificate not verified'));
-      onSecure(socket);
-    });
+  function refusal(caller: Caller, which: 'total' | 'address'): string {
+    return encodeLine(relay.reject('TOO_MANY_CONNECTIONS', caller, which === 'address' ? 'too many from this address' : undefined));
   }
 
-  function refuse(raw: Socket, caller: Caller, which: 'total' | 'address'): void {
-    const answer = encodeLine(which === 'total' ? relay.reject('TOO_MANY_CONNECTIONS', caller) : relay.reject('TOO_MANY_CONNECTIONS', caller, 'too many from this address'));
-    raw.on('error', () => {});
-    raw.setTimeout(REFUSED_LINGER_MS, () => raw.destroy());
-    if (secureContext === null) {
-      raw.end(answer);
-      return;
-    }
-    startTls(raw, caller, REFUSED_LINGER_MS, (socket) => {
+  // Node's TLS server does the handshake and the certificate checks; the sockets are accepted
+  // here, so that each counts from accept. A TLS error destroys the socket; so does the deadline.
+  // Its own handshake timer is off (0): the deadline below, from accept, is the one that counts.
+  const tlsServer = options.tls ? createTlsServer({ ...options.tls, handshakeTimeout: 0 }) : null;
+  tlsServer?.on('tlsClientError', (error, socket) => {
+    logger.warn({ remote: socket.remoteAddress, reason: error.message }, 'TLS handshake failed');
+    socket.destroy();
+  });
+  tlsServer?.on('secureConnection', (socket: TLSSocket) => {
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    const handshake = handshaking.get(key);
+    if (handshake === undefined) return socket.destroy();
+    handshaking.delete(key);
+    handshake.disarm();
+    // Until now an end destroyed the socket (a FIN before the handshake left it in CLOSE-WAIT
+    // for good); from here on a client may half-close after its request (SPEC 2).
+    socket.allowHalfOpen = true;
+    if (handshake.refused !== null) {
       socket.on('error', () => {});
       socket.setTimeout(REFUSED_LINGER_MS, () => socket.destroy());
-      socket.end(answer);
+      socket.end(refusal(handshake.caller, handshake.refused));
+      return;
+    }
+    const left = Math.max(1, options.requestTimeoutMs - (performance.now() - handshake.acceptedAt));
+    serveConnection(socket, handshake.caller, relay, { ...options, requestTimeoutMs: left }, logger);
+  });
+
+  // Hands an accepted socket to the TLS server, destroyed if its handshake is not done in time.
+  function startTls(raw: Socket, caller: Caller, deadlineMs: number, refused: Handshake['refused']): void {
+    const key = `${caller.remoteAddress}:${caller.remotePort}`;
+    const disarm = setLongTimeout(() => {
+      logger.warn({ remote: caller.remoteAddress, reason: 'no TLS handshake in time' }, 'TLS handshake failed');
+      raw.destroy();
+    }, deadlineMs);
+    handshaking.set(key, { caller, acceptedAt: performance.now(), refused, disarm });
+    raw.on('close', () => {
+      disarm();
+      if (handshaking.get(key)?.disarm === disarm) handshaking.delete(key);
     });
+    tlsServer?.emit('connection', raw);
   }
 
   function onConnection(raw: Socket): void {
@@ -92,24 +95,27 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
       remotePort: raw.remotePort ?? 0,
       transport,
     };
+    raw.on('error', (error) => logger.debug({ remote: caller.remoteAddress, err: error.message }, 'connection error'));
     const admitted = options.limits.tryOpen(caller.remoteAddress);
-    if (typeof admitted === 'string') return refuse(raw, caller, admitted);
+    if (typeof admitted === 'string') {
+      // Not counted, so bounded tightly: the 9001 answer, then closed.
+      if (tlsServer !== null) return startTls(raw, caller, REFUSED_LINGER_MS, admitted);
+      raw.setTimeout(REFUSED_LINGER_MS, () => raw.destroy());
+      raw.end(refusal(caller, admitted));
+      return;
+    }
     sockets.add(raw);
     raw.on('close', () => {
       sockets.delete(raw);
       admitted();
     });
-    raw.on('error', (error) => logger.debug({ remote: caller.remoteAddress, err: error.message }, 'connection error'));
-    if (secureContext === null) return serveConnection(raw, caller, relay, options, logger);
     // The handshake spends the request's time: --request-timeout bounds both together.
-    const acceptedAt = performance.now();
-    startTls(raw, caller, options.requestTimeoutMs, (socket) => {
-      const left = Math.max(1, options.requestTimeoutMs - (performance.now() - acceptedAt));
-      serveConnection(socket, caller, relay, { ...options, requestTimeoutMs: left }, logger);
-    });
+    if (tlsServer !== null) return startTls(raw, caller, options.requestTimeoutMs, null);
+    serveConnection(raw, caller, relay, options, logger);
   }
 
-  const server: Server = createTcpServer({ allowHalfOpen: true }, onConnection);
+  // Plain TCP keeps half-open connections (nc -N); TLS ones only once the handshake is done.
+  const server: Server = createTcpServer({ allowHalfOpen: tlsServer === null }, onConnection);
   server.on('error', (error) => logger.error({ err: error }, 'listener error'));
 
   await new Promise<void>((resolve, reject) => {
