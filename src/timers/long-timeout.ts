@@ -14,22 +14,23 @@ export function clampTimerMs(ms: number): number {
 }
 
 // Calls onTimeout once ms have passed, chaining timers past MAX_TIMER_MS so that any delay is
-// exact; an infinite delay never fires. Returns a function that disarms it (idempotent).
+// honoured; an infinite delay never fires. Returns a function that disarms it (idempotent).
 export function setLongTimeout(onTimeout: () => void, ms: number, options: { unref?: boolean } = {}): () => void {
   if (ms === Number.POSITIVE_INFINITY) return () => {};
-  const deadline = performance.now() + Math.max(0, ms);
   let timer: NodeJS.Timeout | null = null;
   let disarmed = false;
-  const arm = (delay: number): void => {
+  // A timer never fires early, so what is left after a hop is at most ms minus the hops so far.
+  const arm = (left: number): void => {
+    const delay = clampTimerMs(left);
     timer = setTimeout(() => {
-      const left = deadline - performance.now();
-      if (left > 0 && delay >= MAX_TIMER_MS) return arm(clampTimerMs(left));
       timer = null;
-      if (!disarmed) onTimeout();
+      if (disarmed) return;
+      if (left > delay) return arm(left - delay);
+      onTimeout();
     }, delay);
     if (options.unref) timer.unref();
   };
-  arm(clampTimerMs(ms));
+  arm(ms);
   return () => {
     disarmed = true;
     if (timer !== null) clearTimeout(timer);
