@@ -302,6 +302,11 @@ timeout = 300
 command = /bin/sh -c 'sleep 1.2; echo finished' short
 on_disconnect = kill
 
+[ops::gated]
+command = /bin/sh -c 'while [ ! -e "$1" ]; do sleep 0.05; done; echo finished' gated
+on_disconnect = kill
+timeout = 300
+
 [ops::short-continue]
 command = /bin/sh -c 'sleep 1.2; echo finished' short
 `,
@@ -328,7 +333,16 @@ command = /bin/sh -c 'sleep 1.2; echo finished' short
   });
 
   it('a client that half-closes and waits (nc -N) gets its answer, after white space', LIMIT, async () => {
-    const raw = await sendRaw(daemon.port, `${JSON.stringify(run('ops::short'))}\n`);
+    const gate = join(tempDir(), 'gate');
+    const socket = connect({ host: '127.0.0.1', port: daemon.port, allowHalfOpen: true });
+    await once(socket, 'connect');
+    socket.end(`${JSON.stringify(run('ops::gated', { arguments: [gate] }))}\n`); // request, then FIN
+    let raw = String((await once(socket, 'data'))[0]); // a probe: the command still waits at its gate
+    assert.match(raw, /^ +$/);
+    writeFileSync(gate, '');
+    socket.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+    await once(socket, 'end');
+    socket.destroy();
     assert.match(raw, /^ +\{.*\}\n$/);
     const answer = parse(raw);
     assert.deepEqual([answer.code, answer.message], [0, 'finished']);
