@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
 import { runDaemon } from '../daemon/index.js';
+import { defaultMaxPerAddress } from '../server/index.js';
 import { createLogger, toPinoLevel } from '../log/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { envDefault, envName, type GlobalOptions } from './options.js';
@@ -13,6 +14,8 @@ interface ServeOptions extends GlobalOptions {
   'max-request-bytes': number;
   'request-timeout': number;
   'max-connections': number;
+  'max-connections-per-address'?: number | undefined;
+  'max-buffered-output': number;
   timeout: number;
   'max-output': number;
   'shutdown-grace': number;
@@ -24,7 +27,10 @@ interface ServeOptions extends GlobalOptions {
   'tls-ca'?: string | undefined;
 }
 
-const COUNT_OPTIONS = ['port', 'max-request-bytes', 'request-timeout', 'max-connections', 'timeout', 'max-output', 'shutdown-grace', 'max-running', 'auth-fail-limit', 'auth-fail-window'] as const;
+const COUNT_OPTIONS = ['port', 'max-request-bytes', 'request-timeout', 'max-connections', 'max-buffered-output', 'timeout', 'max-output', 'shutdown-grace', 'max-running', 'auth-fail-limit', 'auth-fail-window'] as const;
+
+// Captured output the daemon holds at most, across runs and unsent answers (issue 9).
+export const DEFAULT_MAX_BUFFERED_OUTPUT = 256 * 1024 * 1024;
 
 function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
   const env = (name: string) => ` (env ${envName(name)})`;
@@ -39,6 +45,13 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
     .option('max-request-bytes', count('max-request-bytes', 'larger request: code 2003', 1_048_576))
     .option('request-timeout', count('request-timeout', 'seconds for a complete request: else code 2005', 10))
     .option('max-connections', count('max-connections', 'open connections at most; one more: code 9001', 1024))
+    .option('max-connections-per-address', {
+      type: 'number',
+      default: envDefault('max-connections-per-address') === undefined ? undefined : Number(envDefault('max-connections-per-address')),
+      defaultDescription: 'an eighth of --max-connections',
+      describe: 'open connections from one source address; one more: code 9001' + env('max-connections-per-address'),
+    })
+    .option('max-buffered-output', count('max-buffered-output', 'bytes of captured output held across the daemon (0 = no limit); past it new runs get code 3005', DEFAULT_MAX_BUFFERED_OUTPUT))
     .option('timeout', count('timeout', 'default command time limit in seconds (0 = none)', DEFAULT_TIMEOUT_S))
     .option('max-output', count('max-output', 'default cap in bytes on captured stdout+stderr', DEFAULT_MAX_OUTPUT))
     .option('shutdown-grace', count('shutdown-grace', 'seconds SIGTERM waits for running commands', 30))
@@ -53,6 +66,10 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
       for (const name of COUNT_OPTIONS) {
         const value = argv[name];
         if (!Number.isFinite(value) || value < 0) return `--${name} must be a number ≥ 0${env(name)}`;
+      }
+      const perAddress = argv['max-connections-per-address'];
+      if (perAddress !== undefined && !(Number.isInteger(perAddress) && perAddress >= 1)) {
+        return `--max-connections-per-address must be a whole number ≥ 1${env('max-connections-per-address')}`;
       }
       return true;
     }) as Argv<ServeOptions>;
@@ -90,12 +107,14 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
         host: argv.host,
         port: argv.port,
         maxConnections: argv['max-connections'],
+        maxConnectionsPerAddress: argv['max-connections-per-address'] ?? defaultMaxPerAddress(argv['max-connections']),
         maxRequestBytes: argv['max-request-bytes'],
         requestTimeoutMs: argv['request-timeout'] * 1000,
         tls,
       },
       relay: {
         maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null,
+        maxBufferedOutput: argv['max-buffered-output'] > 0 ? argv['max-buffered-output'] : null,
         throttle: { maxFailures: argv['auth-fail-limit'], windowMs: argv['auth-fail-window'] * 1000 },
       },
       shutdownGraceMs: argv['shutdown-grace'] * 1000,

@@ -2,6 +2,7 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { isIP } from 'node:net';
+import { setLongTimeout } from '../timers/index.js';
 import { ClientError } from './client-error.js';
 import { classifyError } from './classify-error.js';
 import type { ConnectionOptions } from './types.js';
@@ -41,13 +42,13 @@ export function openConnection(options: ConnectionOptions): Promise<Socket> {
 
   return new Promise((resolve, reject) => {
     let tcpUp = false;
-    const timer = setTimeout(
+    const clearTimer = setLongTimeout(
       () => fail(new ClientError('timeout', `cannot connect to ${target}: no ${useTls ? 'TLS handshake' : 'connection'} within ${options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS} ms`)),
       options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     );
     const onAbort = () => fail(new ClientError('aborted', `call to ${target} aborted`));
     function cleanup(): void {
-      clearTimeout(timer);
+      clearTimer();
       options.signal?.removeEventListener('abort', onAbort);
       socket.removeListener('error', onError);
       socket.removeListener('close', onClose);

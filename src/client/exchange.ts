@@ -1,4 +1,5 @@
 // One request on one connection: send the line, yield the answer's lines up to the final response.
+import { setLongTimeout } from '../timers/index.js';
 import { ClientError } from './client-error.js';
 import { classifyError } from './classify-error.js';
 import type { WireRequest } from './build-request.js';
@@ -13,10 +14,10 @@ export async function* exchange(options: ConnectionOptions, request: WireRequest
   const socket = await openConnection(options);
   const onAbort = () => socket.destroy(new ClientError('aborted', `call to ${target} aborted`));
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const deadline =
+  const clearDeadline =
     options.responseTimeoutMs === undefined
-      ? undefined
-      : setTimeout(
+      ? () => {}
+      : setLongTimeout(
           () => socket.destroy(new ClientError('timeout', `no answer from ${target} within ${options.responseTimeoutMs} ms`)),
           options.responseTimeoutMs,
         );
@@ -36,7 +37,7 @@ export async function* exchange(options: ConnectionOptions, request: WireRequest
   } catch (error) {
     throw classifyError(error, target, 'answer');
   } finally {
-    clearTimeout(deadline);
+    clearDeadline();
     options.signal?.removeEventListener('abort', onAbort);
     socket.destroy();
   }

@@ -2,14 +2,14 @@
 import type { ConfigSnapshot } from '../config/index.js';
 import { announce, type Logger } from '../log/index.js';
 import { createRelay, type RelayOptions } from '../relay/index.js';
-import { startRelayServer, type ServerOptions } from '../server/index.js';
+import { ConnectionLimits, startRelayServer, type ServerOptions } from '../server/index.js';
 import { createConfigHolder, type ConfigSource } from './config-holder.js';
 
 export interface DaemonOptions {
   config: ConfigSource;
   snapshot: ConfigSnapshot; // loaded and checked before anything is bound
-  server: ServerOptions;
-  relay: Pick<RelayOptions, 'throttle' | 'maxRunning'>;
+  server: Omit<ServerOptions, 'limits'> & { maxConnections: number; maxConnectionsPerAddress: number };
+  relay: Pick<RelayOptions, 'throttle' | 'maxRunning' | 'maxBufferedOutput'>;
   shutdownGraceMs: number;
   logger: Logger;
 }
@@ -29,7 +29,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     process.once('SIGINT', () => resolve('SIGINT'));
   });
 
-  const server = await startRelayServer(options.server, relay, logger);
+  // One count of open connections for every door, so the limits hold across them.
+  const limits = new ConnectionLimits({ maxConnections: options.server.maxConnections, maxPerAddress: options.server.maxConnectionsPerAddress });
+  const server = await startRelayServer({ ...options.server, limits }, relay, logger);
   announce(logger, { host: server.host, port: server.port, tls: options.server.tls !== null, files: options.snapshot.files }, 'listening');
 
   const signal = await stopSignal;

@@ -3,7 +3,7 @@
 import type { OutputEvent, OutputStream } from '../protocol/types.js';
 import { createStreamDecoder } from './decode.js';
 import { createOutputBudget } from './output-cap.js';
-import type { OutputListener } from './types.js';
+import type { OutputAccount, OutputListener } from './types.js';
 
 export interface CollectedOutput {
   stdout: string; // '' in stream mode
@@ -18,18 +18,22 @@ export interface OutputCollector {
   finish(): Promise<CollectedOutput>;
 }
 
-// Caps, decodes and keeps or streams output; calls onCapReached once, when a byte is dropped.
+// Caps, decodes and keeps or streams output; calls onCapReached once, when a byte is dropped
+// (past maxOutput, or past what the daemon-wide account still lets this run keep).
 export function createOutputCollector(
   maxOutput: number | null,
   onOutput: OutputListener | null,
   onCapReached: () => void,
+  account: OutputAccount | null = null,
 ): OutputCollector {
   const budget = createOutputBudget(maxOutput);
   const decoders = { stdout: createStreamDecoder(), stderr: createStreamDecoder() };
   const kept: Record<OutputStream, string[]> = { stdout: [], stderr: [] };
   let capReported = false;
+  let cutByAccount = false;
   // RunPlan: maxOutput null means nothing is captured; without a listener, output is dropped.
   const capture = maxOutput !== null;
+  const keeps = capture && onOutput === null;
 
   const deliver = (event: OutputStream, data: string): void | Promise<void> => {
     if (data === '') return;
@@ -42,8 +46,12 @@ export function createOutputCollector(
 
   return {
     push(stream, chunk) {
-      const fits = budget.take(chunk);
-      if (budget.exceeded && !capReported) {
+      let fits = cutByAccount ? chunk.subarray(0, 0) : budget.take(chunk);
+      if (keeps && fits.length > 0 && account !== null && !account.take(fits.length)) {
+        cutByAccount = true;
+        fits = chunk.subarray(0, 0);
+      }
+      if ((budget.exceeded || cutByAccount) && !capReported) {
         capReported = true;
         onCapReached();
       }
@@ -53,7 +61,7 @@ export function createOutputCollector(
     async finish() {
       await deliver('stdout', decoders.stdout.end());
       await deliver('stderr', decoders.stderr.end());
-      return { stdout: kept.stdout.join(''), stderr: kept.stderr.join(''), truncated: budget.exceeded };
+      return { stdout: kept.stdout.join(''), stderr: kept.stderr.join(''), truncated: budget.exceeded || cutByAccount };
     },
   };
 }

@@ -22,6 +22,7 @@ export async function prepareRun(command: CommandSpec, input: PrepareInput): Pro
       gid: command.gid,
       timeoutMs: effectiveTimeoutMs(command.timeoutMs, input.requestTimeoutMs),
       maxOutput: input.stream ? null : command.maxOutput,
+      outputAccount: input.outputAccount ?? null,
       stdin: command.payload === 'stdin' ? input.payload : null,
       onOutput: input.onOutput,
       clientGone: input.clientGone,

@@ -53,7 +53,7 @@ export async function runCommand(plan: RunPlan): Promise<RunResult> {
     });
   };
 
-  const collector = createOutputCollector(plan.maxOutput, gate.listener, () => stop('output_cap'));
+  const collector = createOutputCollector(plan.maxOutput, gate.listener, () => stop('output_cap'), plan.outputAccount ?? null);
   const reader = readOutput(subprocess.stdout, subprocess.stderr, (stream, chunk) => collector.push(stream, chunk));
   // No orphan outlives its request: whatever the leader leaves in its group is killed too.
   subprocess.once('exit', () => {

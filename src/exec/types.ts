@@ -6,6 +6,12 @@ import type { OutputEvent } from '../protocol/types.js';
 // command's pipes until it settles: that is how a slow reader slows the command (SPEC 2.3).
 export type OutputListener = (event: OutputEvent) => void | Promise<void>;
 
+// Where captured output is counted against the daemon-wide budget: take(n) is false when n
+// more bytes do not fit (the run is then cut as at its cap).
+export interface OutputAccount {
+  take(bytes: number): boolean;
+}
+
 export interface RunPlan {
   argv: readonly string[]; // final argv, shell wrapper included; argv[0] is the program
   env: Readonly<Record<string, string>>; // the whole environment; nothing else leaks
@@ -14,6 +20,7 @@ export interface RunPlan {
   gid: number | null;
   timeoutMs: number; // 0 = none
   maxOutput: number | null; // cap on captured stdout+stderr; null = not captured (streaming)
+  outputAccount?: OutputAccount | null; // the daemon-wide budget captured output counts against
   stdin: Buffer | null; // null = /dev/null
   onOutput: OutputListener | null; // stream mode
   clientGone: AbortSignal | null; // aborted by the door when the client disappears
@@ -62,6 +69,7 @@ export interface PrepareInput {
   onOutput: OutputListener | null;
   clientGone: AbortSignal | null;
   cancel: AbortSignal | null;
+  outputAccount?: OutputAccount | null;
 }
 
 export interface PreparedRun {

@@ -5,6 +5,7 @@ import type { ConfigSnapshot } from '../config/index.js';
 import { announce, type Logger } from '../log/index.js';
 import type { RelayResponse } from '../protocol/index.js';
 import type { Caller, Relay } from '../relay/index.js';
+import { clampTimerMs } from '../timers/index.js';
 import { admitRequest } from './admit.js';
 import { decodeEnvelope } from './decode.js';
 import type { AckEnvelope, RequestEnvelope, ResponseEnvelope } from './envelope.js';
@@ -40,7 +41,7 @@ export async function startAgent(options: AgentOptions): Promise<FleetAgent> {
   const startedAt = clock();
   const replay = new ReplayCache(options.replayCacheSize ?? DEFAULT_REPLAY_CACHE_SIZE);
   const pending = new Set<Promise<void>>();
-  const pruner = setInterval(() => replay.prune(clock()), Math.max(1000, options.allowSkewMs)).unref();
+  const pruner = setInterval(() => replay.prune(clock()), clampTimerMs(Math.max(1000, options.allowSkewMs))).unref();
 
   const isKnownSigner = (publicKey: string): boolean =>
     options.getSnapshot().keys.some((entry) => entry.publicKey === publicKey);

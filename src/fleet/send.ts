@@ -1,6 +1,7 @@
 // The sender: publish one signed request, collect one row per agent (SPEC 9).
 import { randomBytes } from 'node:crypto';
 import { createInbox, type NatsConnection } from '@nats-io/transport-node';
+import { setLongTimeout } from '../timers/index.js';
 import { ReplyCollector, type FleetRow } from './collect.js';
 import { decodeEnvelope } from './decode.js';
 import type { FleetRequest, RequestEnvelope } from './envelope.js';
@@ -50,8 +51,8 @@ export async function sendFleetRequest(options: SendOptions): Promise<SendResult
     const finish = (): void => {
       if (over) return;
       over = true;
-      clearTimeout(ackTimer);
-      clearTimeout(deadline);
+      clearAckTimer();
+      clearDeadline();
       subscription.unsubscribe();
       const expectMet = expect !== null && collector.answered() >= expect;
       const stillRunning = expectMet ? collector.running() : [];
@@ -86,16 +87,16 @@ export async function sendFleetRequest(options: SendOptions): Promise<SendResult
     };
     startedAt = performance.now();
     connection.publish(REQUEST_SUBJECT, JSON.stringify(signBody(body, options.identity)));
-    const ackTimer = setTimeout(() => {
+    const clearAckTimer = setLongTimeout(() => {
       ackWindowOver = true;
       check();
     }, Math.min(options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS, options.timeoutMs));
-    const deadline = setTimeout(finish, options.timeoutMs);
+    const clearDeadline = setLongTimeout(finish, options.timeoutMs);
     connection.flush().catch((error: unknown) => {
       if (over) return;
       over = true;
-      clearTimeout(ackTimer);
-      clearTimeout(deadline);
+      clearAckTimer();
+      clearDeadline();
       reject(error instanceof Error ? error : new Error(String(error)));
     });
   });

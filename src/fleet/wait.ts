@@ -1,6 +1,7 @@
 // Semaphores (SPEC 9): `wait NAME` takes the first valid signal on the name's subject. Only
 // signals published while it is subscribed reach it (NATS core keeps nothing: remaphore's rule).
 import type { NatsConnection } from '@nats-io/transport-node';
+import { setLongTimeout } from '../timers/index.js';
 import { decodeEnvelope } from './decode.js';
 import type { SignalEnvelope } from './envelope.js';
 import { verifyBody } from './sign.js';
@@ -34,7 +35,7 @@ export async function waitForSignal(options: WaitOptions): Promise<SignalEnvelop
   const subscription = options.connection.subscribe(signalSubject(options.name));
   await options.connection.flush();
   options.onReady?.();
-  const timer = options.timeoutMs === null ? null : setTimeout(() => subscription.unsubscribe(), options.timeoutMs);
+  const disarm = options.timeoutMs === null ? () => {} : setLongTimeout(() => subscription.unsubscribe(), options.timeoutMs);
   try {
     for await (const msg of subscription) {
       const decoded = decodeEnvelope(msg.data);
@@ -48,7 +49,7 @@ export async function waitForSignal(options: WaitOptions): Promise<SignalEnvelop
     }
     return null;
   } finally {
-    if (timer) clearTimeout(timer);
+    disarm();
     subscription.unsubscribe();
   }
 }

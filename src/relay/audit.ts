@@ -13,6 +13,8 @@ export function maskArguments(command: CommandSpec | undefined, args: readonly s
   return args.map((arg, index) => (command.logmask.has(index + 1) ? MASKED : arg));
 }
 
+// Once the command is resolved the line names it as configured, not as sent: `h::ECHO` or a
+// Kelvin sign (U+212A, which lower-cases to k) must not dodge an alert on the command's name.
 export function writeAuditLine(logger: Logger, context: RoadContext, response: RelayResponse): void {
   const { caller, request } = context;
   logger.info(
@@ -22,8 +24,8 @@ export function writeAuditLine(logger: Logger, context: RoadContext, response: R
       transport: caller.transport,
       key: context.key?.label ?? null,
       op: request?.op,
-      cluster: context.cluster ?? null,
-      command: context.commandName ?? request?.command ?? null,
+      cluster: context.command?.cluster ?? context.cluster ?? null,
+      command: context.command?.name ?? context.commandName ?? request?.command ?? null,
       args: maskArguments(context.command, request?.arguments),
       code: response.code,
       exit_code: response.exit_code,

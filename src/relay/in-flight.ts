@@ -1,5 +1,6 @@
 // Counts requests on the road and tells when there are none left (for a draining shutdown).
 import { EventEmitter, once } from 'node:events';
+import { setLongTimeout } from '../timers/index.js';
 
 export class InFlight {
   private active = 0;
@@ -24,12 +25,15 @@ export class InFlight {
   // Resolves true once no request is on the road, or false when timeoutMs passes first.
   async idle(timeoutMs: number | null): Promise<boolean> {
     if (this.active === 0) return true;
-    const signal = timeoutMs === null ? undefined : AbortSignal.timeout(timeoutMs);
+    const timedOut = new AbortController();
+    const disarm = timeoutMs === null ? () => {} : setLongTimeout(() => timedOut.abort(), timeoutMs);
     try {
-      await once(this.events, 'idle', { signal });
+      await once(this.events, 'idle', { signal: timedOut.signal });
       return true;
     } catch {
       return false;
+    } finally {
+      disarm();
     }
   }
 }

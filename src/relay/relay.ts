@@ -15,6 +15,7 @@ import { listCommands } from './list.js';
 import { checkArguments, decodePayload } from './policy.js';
 import { outcomeOfError, outcomeOfRun, type Outcome } from './respond.js';
 import { resolveCommand } from './resolve.js';
+import { OutputMemory } from './output-memory.js';
 import { RunSlots } from './slots.js';
 import type { Caller, RequestIo } from './types.js';
 
@@ -23,13 +24,15 @@ export interface RelayOptions {
   logger: Logger;
   throttle?: ThrottleOptions; // failed-authentication limit per address (1002)
   maxRunning?: number | null; // commands running at once across the daemon (3005)
+  maxBufferedOutput?: number | null; // captured output held across the daemon (3005 past it)
 }
 
 export interface Relay {
   // Runs one request through the whole road. Never throws: every failure is a response.
   handle(body: Buffer | string, caller: Caller, io: RequestIo): Promise<RelayResponse>;
-  // Answers a request that never reached the road (too large, too slow, …) and audit-logs it.
-  reject(codeName: CodeName, caller: Caller): RelayResponse;
+  // Answers a request that never reached the road (too large, too slow, …) and audit-logs it;
+  // detail completes the code's message.
+  reject(codeName: CodeName, caller: Caller, detail?: string): RelayResponse;
   // How many requests are on the road now.
   inFlight(): number;
   // Refuses new runs, waits up to graceMs for running commands, then cancels the rest (3007).
@@ -42,6 +45,7 @@ export function createRelay(options: RelayOptions): Relay {
   const { logger, getSnapshot } = options;
   const throttle = new FailureThrottle(options.throttle ?? DEFAULT_THROTTLE);
   const slots = new RunSlots(options.maxRunning ?? null);
+  const outputMemory = new OutputMemory(options.maxBufferedOutput ?? null);
   const inFlight = new InFlight();
   const cancel = new AbortController();
   let shuttingDown = false;
@@ -71,7 +75,10 @@ export function createRelay(options: RelayOptions): Relay {
     checkArguments(command, request.arguments);
     const payload = decodePayload(command, request);
     if (shuttingDown) throw new RelayError('CANCELLED', 'the daemon is shutting down');
+    if (!outputMemory.hasRoom()) throw new RelayError('BUSY', 'the daemon holds as much command output as --max-buffered-output allows');
     const release = slots.acquire(command);
+    const account = outputMemory.open();
+    let handedOver = false;
     try {
       const prepared = await prepareRun(command, {
         args: request.arguments,
@@ -89,13 +96,22 @@ export function createRelay(options: RelayOptions): Relay {
         onOutput: request.stream ? io.onOutput : null,
         clientGone: io.clientGone,
         cancel: cancel.signal,
+        outputAccount: account,
       });
+      const stopWatching = command.onDisconnect === 'kill' ? io.watchClientGone?.() : undefined;
       try {
-        return await runCommand(prepared.plan);
+        const result = await runCommand(prepared.plan);
+        if (io.keepUntilSent) {
+          handedOver = true;
+          io.keepUntilSent(account.release);
+        }
+        return result;
       } finally {
+        stopWatching?.();
         await prepared.cleanup();
       }
     } finally {
+      if (!handedOver) account.release();
       release();
     }
   }
@@ -132,8 +148,8 @@ export function createRelay(options: RelayOptions): Relay {
         done();
       }
     },
-    reject(codeName, caller) {
-      return failed(newContext(caller), new RelayError(codeName));
+    reject(codeName, caller, detail) {
+      return failed(newContext(caller), new RelayError(codeName, detail));
     },
     inFlight: () => inFlight.count(),
     async shutdown(graceMs) {

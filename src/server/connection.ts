@@ -3,26 +3,39 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../log/index.js';
 import { encodeLine, RequestFramer, type CodeName, type FrameState, type RelayResponse } from '../protocol/index.js';
 import type { Caller, Relay } from '../relay/index.js';
+import { clampTimerMs, setLongTimeout } from '../timers/index.js';
 import { streamWriter } from './stream-writer.js';
 
-export interface ConnectionLimits {
+export interface ConnectionBounds {
   maxRequestBytes: number;
   requestTimeoutMs: number;
 }
 
+// While an `on_disconnect = kill` command runs and the client has closed its sending side, the
+// daemon writes one space now and then. A client still reading (`nc -N`) just sees white space
+// before the answer (JSON allows it); a client that closed altogether answers with a reset, so
+// the next write fails and the command is killed. First probe at the client's FIN, the next
+// shortly after (the reset is back by then), then every PROBE_EVERY_MS.
+const FIRST_REPROBE_MS = 100;
+const PROBE_EVERY_MS = 1000;
+const PROBE_BYTE = ' ';
+
 // Serves one request on the socket, then closes it. Never throws.
-export function serveConnection(socket: Socket, caller: Caller, relay: Relay, limits: ConnectionLimits, logger: Logger): void {
-  const framer = new RequestFramer(limits.maxRequestBytes);
+export function serveConnection(socket: Socket, caller: Caller, relay: Relay, bounds: ConnectionBounds, logger: Logger): void {
+  const framer = new RequestFramer(bounds.maxRequestBytes);
   const clientGone = new AbortController();
   let answered = false;
+  let peerEnded = false;
+  let probing = false;
+  let disarmProbe = (): void => {};
 
-  const timer = setTimeout(() => finishEarly('REQUEST_TIMEOUT'), limits.requestTimeoutMs);
+  const disarmRequestTimer = setLongTimeout(() => finishEarly('REQUEST_TIMEOUT'), bounds.requestTimeoutMs);
 
   function finishEarly(codeName: CodeName): void {
     if (answered) return;
     answered = true;
     socket.removeListener('data', onData);
-    clearTimeout(timer);
+    disarmRequestTimer();
     send(relay.reject(codeName, caller));
   }
 
@@ -30,17 +43,41 @@ export function serveConnection(socket: Socket, caller: Caller, relay: Relay, li
     if (socket.destroyed) return;
     socket.end(encodeLine(response));
     // A client that never reads must not hold the connection once the answer is queued.
-    socket.setTimeout(limits.requestTimeoutMs, () => socket.destroy());
+    socket.setTimeout(clampTimerMs(bounds.requestTimeoutMs), () => socket.destroy());
+  }
+
+  // One probe byte, unless output is already queued (that write will tell just as well).
+  function probe(nextInMs: number): void {
+    if (!probing || socket.destroyed || socket.writableEnded) return;
+    if (socket.writableLength === 0) socket.write(PROBE_BYTE);
+    disarmProbe = setLongTimeout(() => probe(PROBE_EVERY_MS), nextInMs);
+  }
+
+  function watchClientGone(): () => void {
+    probing = true;
+    if (peerEnded) probe(FIRST_REPROBE_MS);
+    return () => {
+      probing = false;
+      disarmProbe();
+    };
+  }
+
+  // What the answer holds in memory is released once it has left for the kernel, or the
+  // client is gone.
+  function keepUntilSent(release: () => void): void {
+    if (socket.destroyed || socket.writableFinished) return release();
+    socket.once('finish', release);
+    socket.once('close', release);
   }
 
   function onFrame(state: FrameState): void {
     if (state.kind === 'pending' || answered) return;
     if (state.kind === 'too_large') return finishEarly('REQUEST_TOO_LARGE');
     answered = true;
-    clearTimeout(timer);
+    disarmRequestTimer();
     socket.removeListener('data', onData);
     socket.on('data', () => {}); // keep reading (and dropping) so a reset is noticed
-    const io = { onOutput: streamWriter(socket), clientGone: clientGone.signal };
+    const io = { onOutput: streamWriter(socket), clientGone: clientGone.signal, watchClientGone, keepUntilSent };
     relay.handle(state.body, caller, io).then(send, (error: unknown) => {
       logger.error({ err: error }, 'relay.handle threw');
       socket.destroy();
@@ -52,10 +89,15 @@ export function serveConnection(socket: Socket, caller: Caller, relay: Relay, li
   }
 
   socket.on('data', onData);
-  socket.on('end', () => onFrame(framer.end()));
+  socket.on('end', () => {
+    peerEnded = true;
+    onFrame(framer.end());
+    if (probing) probe(FIRST_REPROBE_MS);
+  });
   socket.on('error', (error) => logger.debug({ remote: caller.remoteAddress, err: error.message }, 'connection error'));
   socket.on('close', () => {
-    clearTimeout(timer);
+    disarmRequestTimer();
+    disarmProbe();
     clientGone.abort();
   });
 }

@@ -1,17 +1,19 @@
-// The TCP (or TLS) listener: connection limit, TLS handshakes, and a clean stop.
+// The TCP (or TLS) listener: connection limits from accept, TLS handshakes, and a clean stop.
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
+import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../log/index.js';
 import { encodeLine } from '../protocol/index.js';
 import type { Caller, Relay } from '../relay/index.js';
-import { serveConnection, type ConnectionLimits } from './connection.js';
+import { setLongTimeout } from '../timers/index.js';
+import { serveConnection, type ConnectionBounds } from './connection.js';
+import type { ConnectionLimits } from './connection-limits.js';
 
-export interface ServerOptions extends ConnectionLimits {
+export interface ServerOptions extends ConnectionBounds {
   host: string;
   port: number;
-  maxConnections: number;
   tls: TlsOptions | null; // cert/key (and ca for mutual TLS); null = plain TCP
+  limits: ConnectionLimits; // shared by every door of the daemon
 }
 
 export interface RelayServer {
@@ -23,36 +25,97 @@ export interface RelayServer {
   closeConnections(timeoutMs: number): Promise<void>;
 }
 
+// How long a refused connection may take to get its 9001 (and, on TLS, its handshake).
+const REFUSED_LINGER_MS = 1000;
+
+interface Handshake {
+  caller: Caller;
+  acceptedAt: number; // performance.now()
+  refused: 'total' | 'address' | null; // answered 9001 once secure
+  disarm: () => void; // the handshake deadline
+}
+
 // Starts listening; resolves once bound (the real port when port is 0).
 export async function startRelayServer(options: ServerOptions, relay: Relay, logger: Logger): Promise<RelayServer> {
+  // Accepted sockets, counted from accept whatever happens to them later (TLS or not).
   const sockets = new Set<Socket>();
   const transport: Caller['transport'] = options.tls ? 'tls' : 'tcp';
+  // TLS connections between accept and the end of their handshake, by remote address:port.
+  const handshaking = new Map<string, Handshake>();
 
-  function onConnection(socket: Socket): void {
-    const caller: Caller = {
-      remoteAddress: socket.remoteAddress ?? '',
-      remotePort: socket.remotePort ?? 0,
-      transport,
-    };
-    if (sockets.size >= options.maxConnections) {
-      socket.on('error', () => {});
-      socket.end(encodeLine(relay.reject('TOO_MANY_CONNECTIONS', caller)));
-      socket.setTimeout(1000, () => socket.destroy());
-      return;
-    }
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    serveConnection(socket, caller, relay, options, logger);
+  function refusal(caller: Caller, which: 'total' | 'address'): string {
+    return encodeLine(relay.reject('TOO_MANY_CONNECTIONS', caller, which === 'address' ? 'too many from this address' : undefined));
   }
 
-  const server: Server = options.tls
-    ? createTlsServer({ ...options.tls, allowHalfOpen: true, handshakeTimeout: options.requestTimeoutMs }, onConnection).on(
-        'tlsClientError',
-        (error, socket) => {
-          logger.warn({ remote: socket.remoteAddress, reason: error.message }, 'TLS handshake failed');
-        },
-      )
-    : createTcpServer({ allowHalfOpen: true }, onConnection);
+  // Node's TLS server does the handshake and the certificate checks; the sockets are accepted
+  // here, so that each counts from accept. A TLS error destroys the socket; so does the deadline.
+  // Its own handshake timer is off (0): the deadline below, from accept, is the one that counts.
+  const tlsServer = options.tls ? createTlsServer({ ...options.tls, handshakeTimeout: 0 }) : null;
+  tlsServer?.on('tlsClientError', (error, socket) => {
+    logger.warn({ remote: socket.remoteAddress, reason: error.message }, 'TLS handshake failed');
+    socket.destroy();
+  });
+  tlsServer?.on('secureConnection', (socket: TLSSocket) => {
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    const handshake = handshaking.get(key);
+    if (handshake === undefined) return socket.destroy();
+    handshaking.delete(key);
+    handshake.disarm();
+    // Until now an end destroyed the socket (a FIN before the handshake left it in CLOSE-WAIT
+    // for good); from here on a client may half-close after its request (SPEC 2).
+    socket.allowHalfOpen = true;
+    if (handshake.refused !== null) {
+      socket.on('error', () => {});
+      socket.setTimeout(REFUSED_LINGER_MS, () => socket.destroy());
+      socket.end(refusal(handshake.caller, handshake.refused));
+      return;
+    }
+    const left = Math.max(1, options.requestTimeoutMs - (performance.now() - handshake.acceptedAt));
+    serveConnection(socket, handshake.caller, relay, { ...options, requestTimeoutMs: left }, logger);
+  });
+
+  // Hands an accepted socket to the TLS server, destroyed if its handshake is not done in time.
+  function startTls(raw: Socket, caller: Caller, deadlineMs: number, refused: Handshake['refused']): void {
+    const key = `${caller.remoteAddress}:${caller.remotePort}`;
+    const disarm = setLongTimeout(() => {
+      logger.warn({ remote: caller.remoteAddress, reason: 'no TLS handshake in time' }, 'TLS handshake failed');
+      raw.destroy();
+    }, deadlineMs);
+    handshaking.set(key, { caller, acceptedAt: performance.now(), refused, disarm });
+    raw.on('close', () => {
+      disarm();
+      if (handshaking.get(key)?.disarm === disarm) handshaking.delete(key);
+    });
+    tlsServer?.emit('connection', raw);
+  }
+
+  function onConnection(raw: Socket): void {
+    const caller: Caller = {
+      remoteAddress: raw.remoteAddress ?? '',
+      remotePort: raw.remotePort ?? 0,
+      transport,
+    };
+    raw.on('error', (error) => logger.debug({ remote: caller.remoteAddress, err: error.message }, 'connection error'));
+    const admitted = options.limits.tryOpen(caller.remoteAddress);
+    if (typeof admitted === 'string') {
+      // Not counted, so bounded tightly: the 9001 answer, then closed.
+      if (tlsServer !== null) return startTls(raw, caller, REFUSED_LINGER_MS, admitted);
+      raw.setTimeout(REFUSED_LINGER_MS, () => raw.destroy());
+      raw.end(refusal(caller, admitted));
+      return;
+    }
+    sockets.add(raw);
+    raw.on('close', () => {
+      sockets.delete(raw);
+      admitted();
+    });
+    // The handshake spends the request's time: --request-timeout bounds both together.
+    if (tlsServer !== null) return startTls(raw, caller, options.requestTimeoutMs, null);
+    serveConnection(raw, caller, relay, options, logger);
+  }
+
+  // Plain TCP keeps half-open connections (nc -N); TLS ones only once the handshake is done.
+  const server: Server = createTcpServer({ allowHalfOpen: tlsServer === null }, onConnection);
   server.on('error', (error) => logger.error({ err: error }, 'listener error'));
 
   await new Promise<void>((resolve, reject) => {
@@ -76,3 +139,4 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
     },
   };
 }
+

@@ -152,7 +152,7 @@ test('payload = stdin without a payload: stdin stays empty', { timeout: 60_000 }
   assert.equal(result.stdout, '');
 });
 
-test('payload = file: a 0600 file in a 0700 directory, first argument after the command line', { timeout: 60_000 }, async () => {
+test('payload = file: a read-only 0400 file in a 0700 directory, first argument after the command line', { timeout: 60_000 }, async () => {
   const payload = Buffer.from('secret payload\n');
   const command = makeCommand({
     line: '/bin/sh -c script',
@@ -163,7 +163,7 @@ test('payload = file: a 0600 file in a 0700 directory, first argument after the 
   const path = prepared.plan.argv[3] ?? '';
   assert.equal(prepared.plan.argv.length, 5);
   assert.equal(prepared.plan.argv[4], 'client-arg');
-  assert.equal(result.stdout, `600 ${payload.length}\n700 ${statSizeOfDir(result.stdout)}\nsecret payload\n${path}\nclient-arg\n`);
+  assert.equal(result.stdout, `400 ${payload.length}\n700 ${statSizeOfDir(result.stdout)}\nsecret payload\n${path}\nclient-arg\n`);
   assert.equal(existsSync(path), false, 'removed after success');
   assert.equal(existsSync(join(path, '..')), false, 'its directory too');
 });

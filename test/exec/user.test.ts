@@ -18,12 +18,12 @@ test('as root: the command runs as the configured user and group, without root�
   assert.equal(r.stdout, `${nobodyUid}\n${nobodyGid}\n${nobodyGid}\n`);
 });
 
-test('as root: a payload file is readable by the command’s user and by no one else', { skip: !isRoot }, async () => {
+test('as root: a payload file is readable (only) by the command’s user and by no one else', { skip: !isRoot }, async () => {
   const command = shellCommand('id -u; stat -c "%u %a" "$1"; cat "$1"', { uid: nobodyUid, gid: nobodyGid, payload: 'file' });
   const prepared = await prepareRun(command, makeInput({ payload: Buffer.from('for nobody') }));
   try {
     const r = await runCommand(prepared.plan);
-    assert.equal(r.stdout, `${nobodyUid}\n${nobodyUid} 600\nfor nobody`);
+    assert.equal(r.stdout, `${nobodyUid}\n${nobodyUid} 400\nfor nobody`);
   } finally {
     await prepared.cleanup();
   }

@@ -16,7 +16,7 @@ describe('hardening against bad clients', () => {
     daemon = await startDaemon({
       auth: AUTH_CONF,
       relays: RELAYS_CONF,
-      args: ['--max-request-bytes', '1024', '--request-timeout', '1', '--max-connections', '5', '--auth-fail-limit', '0'],
+      args: ['--max-request-bytes', '1024', '--request-timeout', '1', '--max-connections', '5', '--max-connections-per-address', '5', '--auth-fail-limit', '0'],
     });
   });
   after(async () => {

@@ -181,12 +181,12 @@ payload = none
   });
 
   describe('payload = file', () => {
-    it('gives the path of a private 0600 file as the first argument, and removes it after', LIMIT, async () => {
+    it('gives the path of a private read-only (0400) file as the first argument, and removes it after', LIMIT, async () => {
       const answer = await ask(daemon, data('file', { payload: 'file contents\n' }));
       assert.equal(answer.code, 0, String(answer.message));
       const [path = '', mode, dirMode, contents] = String(answer.message).split('\n');
       assertPrivatePath(path);
-      assert.deepEqual([mode, dirMode, contents], ['600', '700', 'file contents']);
+      assert.deepEqual([mode, dirMode, contents], ['400', '700', 'file contents']);
       assertRemoved(path);
     });
 
@@ -276,7 +276,7 @@ payload = none
 
     it('as root, the file belongs to the user the command runs as', { ...LIMIT, skip: !isRoot && 'needs root' }, async () => {
       const answer = await ask(daemon, data('file-as-nobody', { payload: 'for nobody' }));
-      assert.equal(answer.message, `${nobodyUid}\n${nobodyUid} 600\nfor nobody`);
+      assert.equal(answer.message, `${nobodyUid}\n${nobodyUid} 400\nfor nobody`);
     });
   });
 

@@ -1,0 +1,1 @@
+export { clampTimerMs, MAX_TIMER_MS, setLongTimeout } from './long-timeout.js';

@@ -1,0 +1,39 @@
+// Timers armed from user or configuration input (a request's `timeout`, `--timeout`,
+// `--request-timeout`, `--shutdown-grace`, a client's `--timeout`). Node keeps timer delays in a
+// signed 32-bit number of milliseconds: a longer one prints TimeoutOverflowWarning and fires
+// after 1 ms. Every such timer goes through here instead.
+
+// The longest delay one Node timer holds (about 24.8 days).
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+// A delay one Node timer can hold: at least 1 ms, at most MAX_TIMER_MS. For idle timeouts
+// (socket.setTimeout, AbortSignal.timeout) where 24.8 days is as good as for ever.
+export function clampTimerMs(ms: number): number {
+  if (Number.isNaN(ms)) return 1;
+  return Math.min(Math.max(1, Math.ceil(ms)), MAX_TIMER_MS);
+}
+
+// Calls onTimeout once ms have passed, chaining timers past MAX_TIMER_MS so that any delay is
+// honoured; an infinite delay never fires. Returns a function that disarms it (idempotent).
+export function setLongTimeout(onTimeout: () => void, ms: number, options: { unref?: boolean } = {}): () => void {
+  if (ms === Number.POSITIVE_INFINITY) return () => {};
+  let timer: NodeJS.Timeout | null = null;
+  let disarmed = false;
+  // A timer never fires early, so what is left after a hop is at most ms minus the hops so far.
+  const arm = (left: number): void => {
+    const delay = clampTimerMs(left);
+    timer = setTimeout(() => {
+      timer = null;
+      if (disarmed) return;
+      if (left > delay) return arm(left - delay);
+      onTimeout();
+    }, delay);
+    if (options.unref) timer.unref();
+  };
+  arm(ms);
+  return () => {
+    disarmed = true;
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  };
+}
