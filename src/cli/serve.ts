@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
 import { runDaemon } from '../daemon/index.js';
+import { takeActivatedSockets, type ActivatedSockets } from '../host/index.js';
 import { createLogger, toPinoLevel } from '../log/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { envDefault, envName, type GlobalOptions } from './options.js';
@@ -75,6 +76,15 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
   builder: serveOptions,
   handler: async (argv) => {
     const snapshot = loadConfigOrExit(argv);
+    // Started by a systemd .socket: listen on the passed sockets instead of binding --host/--port.
+    // `activated.http` is the HTTP door's socket (FileDescriptorName=http).
+    let activated: ActivatedSockets;
+    try {
+      activated = takeActivatedSockets(process.env);
+    } catch (error) {
+      process.stderr.write(`socket activation: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(2);
+    }
     let tls: TlsOptions | null;
     try {
       tls = tlsOptions(argv);
@@ -89,6 +99,7 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
       server: {
         host: argv.host,
         port: argv.port,
+        fd: activated.tcp,
         maxConnections: argv['max-connections'],
         maxRequestBytes: argv['max-request-bytes'],
         requestTimeoutMs: argv['request-timeout'] * 1000,

@@ -1,5 +1,6 @@
 // The serve process: config, logger, core road, listener, and the signals of SPEC 6.
 import type { ConfigSnapshot } from '../config/index.js';
+import { createServiceNotifier, type NotifySend } from '../host/index.js';
 import { announce, type Logger } from '../log/index.js';
 import { createRelay, type RelayOptions } from '../relay/index.js';
 import { startRelayServer, type ServerOptions } from '../server/index.js';
@@ -12,6 +13,8 @@ export interface DaemonOptions {
   relay: Pick<RelayOptions, 'throttle' | 'maxRunning'>;
   shutdownGraceMs: number;
   logger: Logger;
+  // sd_notify through the native addon when it is built; else systemd-notify (NOTIFY_SOCKET only).
+  notifySend?: NotifySend | null;
 }
 
 // Serves until SIGTERM/SIGINT, then drains and resolves (the caller exits 0).
@@ -19,10 +22,18 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const { logger } = options;
   const config = createConfigHolder(options.config, options.snapshot, logger);
   const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger });
+  let listeningOn = '';
+  const notifier = createServiceNotifier({
+    send: options.notifySend ?? null,
+    status: () => `${listeningOn}${relay.served()} requests served, ${relay.inFlight()} running`,
+    logger,
+  });
   // Handlers first: a supervisor may signal as soon as it reads `listening`.
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading configuration');
+    notifier.reloading();
     config.reload();
+    notifier.ready();
   });
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -31,11 +42,16 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
 
   const server = await startRelayServer(options.server, relay, logger);
   announce(logger, { host: server.host, port: server.port, tls: options.server.tls !== null, files: options.snapshot.files }, 'listening');
+  listeningOn = `listening on ${server.host}:${server.port}; `;
+  notifier.ready();
 
   const signal = await stopSignal;
   logger.info({ signal, running: relay.inFlight(), grace_ms: options.shutdownGraceMs }, 'shutting down');
+  listeningOn = 'draining; ';
+  notifier.stopping();
   server.stopAccepting();
   await relay.shutdown(options.shutdownGraceMs);
   await server.closeConnections(2000);
   logger.info('stopped');
+  await notifier.close();
 }

@@ -32,6 +32,8 @@ export interface Relay {
   reject(codeName: CodeName, caller: Caller): RelayResponse;
   // How many requests are on the road now.
   inFlight(): number;
+  // How many requests have been answered since the start (systemd STATUS=).
+  served(): number;
   // Refuses new runs, waits up to graceMs for running commands, then cancels the rest (3007).
   shutdown(graceMs: number): Promise<void>;
 }
@@ -136,6 +138,7 @@ export function createRelay(options: RelayOptions): Relay {
       return failed(newContext(caller), new RelayError(codeName));
     },
     inFlight: () => inFlight.count(),
+    served: () => inFlight.served(),
     async shutdown(graceMs) {
       shuttingDown = true;
       const drained = await inFlight.idle(graceMs);
