@@ -25,7 +25,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   let listeningOn = '';
   const notifier = createServiceNotifier({
     send: options.notifySend ?? null,
-    status: () => `${listeningOn}${relay.served()} requests served, ${relay.inFlight()} running`,
+    status: () => `${listeningOn}requests: ${relay.served()} served, ${relay.inFlight()} running`,
     logger,
   });
   // Handlers first: a supervisor may signal as soon as it reads `listening`.
