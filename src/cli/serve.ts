@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import type { TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
 import { runDaemon } from '../daemon/index.js';
-import { takeActivatedSockets, type ActivatedSockets } from '../host/index.js';
+import { takeActivatedSockets, type ActivatedSockets, type NotifySend } from '../host/index.js';
 import { createLogger, toPinoLevel } from '../log/index.js';
+import { loadNativeAddon } from '../native/addon.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { envDefault, envName, type GlobalOptions } from './options.js';
 
@@ -70,6 +71,12 @@ function tlsOptions(argv: ServeOptions): TlsOptions | null {
   };
 }
 
+// sd_notify through the native addon when it is built; null: the systemd-notify fallback.
+function notifySender(): NotifySend | null {
+  const addon = loadNativeAddon();
+  return addon ? (socketPath, message) => addon.sdNotify(socketPath, message) : null;
+}
+
 export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
   command: ['serve', '$0'],
   describe: 'run the daemon',
@@ -111,6 +118,7 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
       },
       shutdownGraceMs: argv['shutdown-grace'] * 1000,
       logger,
+      notifySend: notifySender(),
     });
     process.exit(0);
   },

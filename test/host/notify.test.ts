@@ -1,13 +1,14 @@
 // Type=notify (SPEC 13) without systemd: the test listens on a Unix datagram socket of its own
 // (a python3 receiver: Node has no datagram Unix sockets) and names it in NOTIFY_SOCKET.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { createServiceNotifier, watchdogIntervalMs } from '../../src/host/index.js';
+import { loadNativeAddon } from '../../src/native/addon.js';
 import { ask, startDaemon, tempDir } from '../helpers/daemon.js';
 import { AUTH_CONF, ORIGINAL_KEY, RELAYS_CONF } from '../helpers/fixtures.js';
 
@@ -99,37 +100,47 @@ async function notifyReceiver(path: string) {
 const lifecycleOnly = (messages: string[]) => messages.filter((m) => /^(READY|RELOADING|STOPPING)=1/m.test(m));
 const count = (messages: string[], pattern: RegExp) => messages.filter((m) => pattern.test(m)).length;
 
+const hasSystemdNotify = spawnSync('systemd-notify', ['--version'], { stdio: 'ignore' }).status === 0;
+const VARIANTS = [
+  { via: 'native', env: {}, skip: loadNativeAddon() === null && 'the native addon is not built' },
+  { via: 'systemd-notify', env: { USCMDRELAY_NO_NATIVE_ADDON: '1' }, skip: !hasSystemdNotify && 'systemd-notify is not installed' },
+] as const;
+
 describe('serve with NOTIFY_SOCKET', () => {
-  it('says READY, RELOADING then READY on SIGHUP, STOPPING on SIGTERM, and pings the watchdog', async () => {
-    const socketPath = join(tempDir(), 'notify');
-    const receiver = await notifyReceiver(socketPath);
-    // 200 ms: a ping every 100 ms.
-    const daemon = await startDaemon({ auth: AUTH_CONF, relays: RELAYS_CONF, env: { NOTIFY_SOCKET: socketPath, WATCHDOG_USEC: '200000' } });
-    try {
-      await receiver.until((all) => count(all, /^READY=1/) === 1);
-      const ready = receiver.messages.find((m) => m.startsWith('READY=1'));
-      assert.equal(ready, `READY=1\nSTATUS=listening on 127.0.0.1:${daemon.port}; requests: 0 served, 0 running`);
-      const readyAt = receiver.messages.length;
-      await receiver.until((all) => count(all.slice(readyAt), /^WATCHDOG=1$/m) >= 2);
+  for (const variant of VARIANTS) {
+    it(`says READY, RELOADING then READY on SIGHUP, STOPPING on SIGTERM, and pings the watchdog (${variant.via})`, { skip: variant.skip }, async () => {
+      const socketPath = join(tempDir(), 'notify');
+      const receiver = await notifyReceiver(socketPath);
+      // 200 ms: a ping every 100 ms.
+      const env = { ...variant.env, NOTIFY_SOCKET: socketPath, WATCHDOG_USEC: '200000' };
+      const daemon = await startDaemon({ auth: AUTH_CONF, relays: RELAYS_CONF, env });
+      try {
+        assert.equal((await daemon.waitForLog((l) => l.msg === 'systemd notification on')).via, variant.via);
+        await receiver.until((all) => count(all, /^READY=1/) === 1);
+        const ready = receiver.messages.find((m) => m.startsWith('READY=1'));
+        assert.equal(ready, `READY=1\nSTATUS=listening on 127.0.0.1:${daemon.port}; requests: 0 served, 0 running`);
+        const readyAt = receiver.messages.length;
+        await receiver.until((all) => count(all.slice(readyAt), /^WATCHDOG=1$/m) >= 2);
 
-      assert.equal((await ask(daemon, { auth_key: ORIGINAL_KEY, command: 'echo', arguments: ['hi'] })).code, 0);
-      const beforeReload = process.hrtime.bigint() / 1000n;
-      daemon.proc.kill('SIGHUP');
-      await receiver.until((all) => count(all, /^READY=1/) === 2);
-      const reloading = receiver.messages.find((m) => m.startsWith('RELOADING=1')) ?? '';
-      const monotonic = /^MONOTONIC_USEC=(\d+)$/m.exec(reloading)?.[1];
-      // The same clock as this process's hrtime (CLOCK_MONOTONIC), read after the signal was sent.
-      assert.ok(monotonic !== undefined && BigInt(monotonic) >= beforeReload && BigInt(monotonic) <= process.hrtime.bigint() / 1000n, reloading);
+        assert.equal((await ask(daemon, { auth_key: ORIGINAL_KEY, command: 'echo', arguments: ['hi'] })).code, 0);
+        const beforeReload = process.hrtime.bigint() / 1000n;
+        daemon.proc.kill('SIGHUP');
+        await receiver.until((all) => count(all, /^READY=1/) === 2);
+        const reloading = receiver.messages.find((m) => m.startsWith('RELOADING=1')) ?? '';
+        const monotonic = /^MONOTONIC_USEC=(\d+)$/m.exec(reloading)?.[1];
+        // The same clock as this process's hrtime (CLOCK_MONOTONIC), read after the signal was sent.
+        assert.ok(monotonic !== undefined && BigInt(monotonic) >= beforeReload && BigInt(monotonic) <= process.hrtime.bigint() / 1000n, reloading);
 
-      assert.equal(await daemon.stop(), 0);
-      await receiver.until((all) => count(all, /^STOPPING=1/) === 1);
-      const events = lifecycleOnly(receiver.messages).map((m) => m.split('\n')[0]);
-      assert.deepEqual(events, ['READY=1', 'RELOADING=1', 'READY=1', 'STOPPING=1']);
-      const readyAgain = lifecycleOnly(receiver.messages)[2];
-      assert.equal(readyAgain, `READY=1\nSTATUS=listening on 127.0.0.1:${daemon.port}; requests: 1 served, 0 running`);
-    } finally {
-      await daemon.stop();
-      await receiver.stop();
-    }
-  });
+        assert.equal(await daemon.stop(), 0);
+        await receiver.until((all) => count(all, /^STOPPING=1/) === 1);
+        const events = lifecycleOnly(receiver.messages).map((m) => m.split('\n')[0]);
+        assert.deepEqual(events, ['READY=1', 'RELOADING=1', 'READY=1', 'STOPPING=1']);
+        const readyAgain = lifecycleOnly(receiver.messages)[2];
+        assert.equal(readyAgain, `READY=1\nSTATUS=listening on 127.0.0.1:${daemon.port}; requests: 1 served, 0 running`);
+      } finally {
+        await daemon.stop();
+        await receiver.stop();
+      }
+    });
+  }
 });
