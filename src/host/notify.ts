@@ -76,7 +76,7 @@ export function createServiceNotifier(options: NotifyOptions): ServiceNotifier {
     if (lines.length > 0) sender.send(lines.join('\n'));
   }, tickMs);
   timer.unref();
-  logger.debug({ notify_socket: socketPath, via: sender.via, watchdog_ms: watchdogMs }, 'systemd notification on');
+  logger.info({ notify_socket: socketPath, via: sender.via, watchdog_ms: watchdogMs }, 'systemd notification on');
 
   return {
     via: sender.via,
