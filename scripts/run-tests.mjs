@@ -2,7 +2,7 @@
 // support in `--test`, so the files are listed here. The whole run uses the default launcher
 // (native where the addon is built); then the exec and integration suites run a second time on
 // the portable launcher (USCMDRELAY_SPAWN=portable), so both launchers pass the same tests
-// (SPEC 5.5). Given files run once, on whatever USCMDRELAY_SPAWN says.
+// (SPEC 5.5); launchers.test.ts files check both launchers themselves and run once. Given files run once, on whatever USCMDRELAY_SPAWN says.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ function runTests(testFiles, env = process.env) {
 let status = runTests(files);
 const nativeBuilt = existsSync(join('build', 'Release', 'uscmdrelay.node'));
 if (only.length === 0 && nativeBuilt && !process.env.USCMDRELAY_SPAWN) {
-  const launcherSuites = files.filter((file) => /^test[/\\](exec|integration)[/\\]/.test(file));
+  const launcherSuites = files.filter((file) => /^test[/\\](exec|integration)[/\\]/.test(file) && !file.endsWith('launchers.test.ts'));
   process.stdout.write(`\n# again on the portable launcher (USCMDRELAY_SPAWN=portable): ${launcherSuites.length} files\n`);
   const second = runTests(launcherSuites, { ...process.env, USCMDRELAY_SPAWN: 'portable' });
   if (status === 0) status = second;
