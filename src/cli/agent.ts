@@ -8,8 +8,9 @@ import { createRelay } from '../relay/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import type { GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
+import { launcherOrExit, withSpawnOption, type SpawnFlag } from './spawn-option.js';
 
-interface AgentFlags extends GlobalOptions, BrokerFlags {
+interface AgentFlags extends GlobalOptions, BrokerFlags, SpawnFlag {
   name: string;
   identity?: string | undefined;
   'allow-skew': number;
@@ -20,7 +21,7 @@ interface AgentFlags extends GlobalOptions, BrokerFlags {
 }
 
 function agentOptions(y: Argv<GlobalOptions>): Argv<AgentFlags> {
-  return withBrokerFlags(y)
+  return withSpawnOption(withBrokerFlags(y))
     .option('name', { type: 'string', demandOption: true, describe: 'this agent, dot-separated (web1.prod.example)' })
     .option('identity', { type: 'string', describe: 'ed25519 private key that signs acks and replies' })
     .option('allow-skew', { type: 'number', default: 30, describe: 'seconds a request timestamp may differ from this clock' })
@@ -42,19 +43,20 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
       const value = argv[name];
       if (!Number.isFinite(value) || value < 0) exitWith(EXIT_USAGE, `--${name} must be a number ≥ 0`);
     }
+    const launcher = launcherOrExit(argv);
     const snapshot = loadConfigOrExit(argv);
     const logger = createLogger({ file: argv.log, level: toPinoLevel(argv['log-level']) ?? 'info' });
     const servers = natsServers(argv.nats);
     if (servers.length === 0) exitWith(EXIT_USAGE, '--nats: no server URL');
     const identity: Identity | null = argv.identity === undefined ? null : identityOrExit(argv.identity, (warning) => logger.warn(warning));
     const config = createConfigHolder({ configDir: argv['config-dir'], defaults: daemonDefaults(argv) }, snapshot, logger);
-    const relay = createRelay({ getSnapshot: config.current, logger, maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null });
+    const relay = createRelay({ getSnapshot: config.current, logger, maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null, launcher });
     process.on('SIGHUP', () => {
       logger.info('SIGHUP: reloading configuration');
       config.reload();
     });
 
-    logger.info({ name: argv.name, servers }, 'connecting to the broker');
+    logger.info({ name: argv.name, servers, launcher: launcher.name }, 'connecting to the broker');
     const connection = await connectNats({ servers, name: `uscmdrelay agent ${argv.name}`, credsFile: argv['nats-creds'], persistent: true, logger });
     const agent = await startAgent({ connection, name: argv.name, identity, relay, getSnapshot: config.current, logger, allowSkewMs: argv['allow-skew'] * 1000 });
 

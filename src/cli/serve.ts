@@ -8,8 +8,9 @@ import { createLogger, toPinoLevel } from '../log/index.js';
 import { loadNativeAddon } from '../native/addon.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { envDefault, envName, type GlobalOptions } from './options.js';
+import { launcherOrExit, withSpawnOption, type SpawnFlag } from './spawn-option.js';
 
-interface ServeOptions extends GlobalOptions {
+interface ServeOptions extends GlobalOptions, SpawnFlag {
   host: string;
   port: number;
   'max-request-bytes': number;
@@ -35,7 +36,7 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
     return { type: 'number' as const, default: fromEnv === undefined ? value : Number(fromEnv), describe: describe + env(name) };
   };
   const text = (name: string, describe: string, value?: string) => ({ type: 'string' as const, default: envDefault(name) ?? value, describe: describe + env(name) });
-  return y
+  return withSpawnOption(y)
     .option('host', text('host', 'address to listen on (0.0.0.0 to expose)', '127.0.0.1'))
     .option('port', count('port', 'TCP port; 0 binds an ephemeral port', 7777))
     .option('max-request-bytes', count('max-request-bytes', 'larger request: code 2003', 1_048_576))
@@ -82,6 +83,7 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
   describe: 'run the daemon',
   builder: serveOptions,
   handler: async (argv) => {
+    const launcher = launcherOrExit(argv);
     const snapshot = loadConfigOrExit(argv);
     // Started by a systemd .socket: listen on the passed sockets instead of binding --host/--port.
     // `activated.http` is the HTTP door's socket (FileDescriptorName=http).
@@ -114,6 +116,7 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
       },
       relay: {
         maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null,
+        launcher,
         throttle: { maxFailures: argv['auth-fail-limit'], windowMs: argv['auth-fail-window'] * 1000 },
       },
       shutdownGraceMs: argv['shutdown-grace'] * 1000,

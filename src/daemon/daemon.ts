@@ -1,5 +1,6 @@
 // The serve process: config, logger, core road, listener, and the signals of SPEC 6.
 import type { ConfigSnapshot } from '../config/index.js';
+import { autoLauncher } from '../exec/index.js';
 import { createServiceNotifier, type NotifySend } from '../host/index.js';
 import { announce, type Logger } from '../log/index.js';
 import { createRelay, type RelayOptions } from '../relay/index.js';
@@ -10,7 +11,7 @@ export interface DaemonOptions {
   config: ConfigSource;
   snapshot: ConfigSnapshot; // loaded and checked before anything is bound
   server: ServerOptions;
-  relay: Pick<RelayOptions, 'throttle' | 'maxRunning'>;
+  relay: Pick<RelayOptions, 'throttle' | 'maxRunning' | 'launcher'>;
   shutdownGraceMs: number;
   logger: Logger;
   // sd_notify through the native addon when it is built; else systemd-notify (NOTIFY_SOCKET only).
@@ -41,7 +42,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   });
 
   const server = await startRelayServer(options.server, relay, logger);
-  announce(logger, { host: server.host, port: server.port, tls: options.server.tls !== null, files: options.snapshot.files }, 'listening');
+  const launcher = (options.relay.launcher ?? autoLauncher()).name;
+  announce(logger, { host: server.host, port: server.port, tls: options.server.tls !== null, launcher, files: options.snapshot.files }, 'listening');
   listeningOn = `listening on ${server.host}:${server.port}; `;
   notifier.ready();
 

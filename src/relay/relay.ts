@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { FailureThrottle, type ThrottleOptions } from '../auth/index.js';
 import type { CommandSpec, ConfigSnapshot } from '../config/index.js';
-import { prepareRun, runCommand, type RunResult } from '../exec/index.js';
+import { prepareRun, runCommand, type Launcher, type RunResult } from '../exec/index.js';
 import type { Logger } from '../log/index.js';
 import { parseRequest, RelayError, type CodeName, type RelayRequest, type RelayResponse } from '../protocol/index.js';
 import { writeAuditLine } from './audit.js';
@@ -23,6 +23,7 @@ export interface RelayOptions {
   logger: Logger;
   throttle?: ThrottleOptions; // failed-authentication limit per address (1002)
   maxRunning?: number | null; // commands running at once across the daemon (3005)
+  launcher?: Launcher; // what --spawn resolved to (SPEC 5.5); default auto
 }
 
 export interface Relay {
@@ -93,7 +94,7 @@ export function createRelay(options: RelayOptions): Relay {
         cancel: cancel.signal,
       });
       try {
-        return await runCommand(prepared.plan);
+        return await runCommand(prepared.plan, options.launcher);
       } finally {
         await prepared.cleanup();
       }
