@@ -7,6 +7,7 @@ import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { ActivationError, takeActivatedSockets } from '../../src/host/index.js';
+import { loadNativeAddon } from '../../src/native/addon.js';
 import { CLI, sendRequest, tempDir, writeConfig } from '../helpers/daemon.js';
 import { AUTH_CONF, ORIGINAL_KEY } from '../helpers/fixtures.js';
 
@@ -55,7 +56,7 @@ async function listeningSocket(): Promise<{ server: Server; fd: number; port: nu
 const HOLDER = `
 while read -r what; do
   case $what in
-    start) sh -c 'LISTEN_PID=$$ exec "$@"' sh "$NODE" "$CLI" serve --config-dir "$DIR" --log-level debug </dev/null &
+    start) sh -c 'LISTEN_PID=$$ exec "$@"' sh "$NODE" "$CLI" serve --config-dir "$DIR" --log-level debug --spawn "$SPAWN" </dev/null &
            echo "started $!" ;;
     stop)  kill -TERM $!; wait $!; echo "exited $?" ;;
   esac
@@ -68,13 +69,13 @@ interface Holder {
   send(what: 'start' | 'stop'): void;
 }
 
-async function startHolder(relays: string): Promise<Holder> {
+async function startHolder(relays: string, spawnMode: string): Promise<Holder> {
   const dir = tempDir();
   writeConfig(dir, { auth: AUTH_CONF, relays });
   const tcp = await listeningSocket();
   const http = await listeningSocket();
   const proc = spawn('sh', ['-c', HOLDER], {
-    env: { ...process.env, NODE: process.execPath, CLI, DIR: dir, LISTEN_FDS: '2', LISTEN_FDNAMES: 'tcp:http' },
+    env: { ...process.env, NODE: process.execPath, CLI, DIR: dir, SPAWN: spawnMode, LISTEN_FDS: '2', LISTEN_FDNAMES: 'tcp:http' },
     stdio: ['pipe', 'pipe', 'pipe', tcp.fd, http.fd],
   });
   const { stdin, stdout, stderr: errors } = proc;
@@ -124,33 +125,37 @@ async function connectAndAsk(port: number, word: string): Promise<{ answer: Prom
 const logLine = (msg: string) => (line: string) => line.startsWith('{') && (JSON.parse(line) as { msg?: string }).msg === msg;
 
 describe('serve under socket activation', () => {
-  it('answers on the passed socket without binding, and a restart refuses no connection', async () => {
-    const holder = await startHolder('[default]\necho = /bin/echo\nfds = /bin/sh -c "ls -l /proc/$$/fd"\n');
-    try {
-      holder.send('start');
-      const listening = JSON.parse(await holder.next(logLine('listening'))) as { host?: string; port?: number };
-      assert.deepEqual([listening.host, listening.port], ['127.0.0.1', holder.port]);
-      const [answer] = await sendRequest(holder.port, { auth_key: ORIGINAL_KEY, command: 'echo', arguments: ['first'] });
-      assert.deepEqual([answer?.code, answer?.message], [0, 'first']);
-      // The listening sockets never reach a relayed command.
-      const [fds] = await sendRequest(holder.port, { auth_key: ORIGINAL_KEY, command: 'fds' });
-      assert.equal(fds?.code, 0);
-      assert.doesNotMatch(String(fds?.message), / [34] -> /);
+  // Both launchers: neither may hand the listening sockets to a relayed command.
+  for (const launcher of ['portable', 'native'] as const) {
+    const skip = launcher === 'native' && loadNativeAddon() === null && 'the native addon is not built';
+    it(`answers on the passed socket without binding, and a restart refuses no connection (${launcher})`, { skip }, async () => {
+      const holder = await startHolder('[default]\necho = /bin/echo\nfds = /bin/sh -c "ls -l /proc/$$/fd"\n', launcher);
+      try {
+        holder.send('start');
+        const listening = JSON.parse(await holder.next(logLine('listening'))) as { host?: string; port?: number; launcher?: string };
+        assert.deepEqual([listening.host, listening.port, listening.launcher], ['127.0.0.1', holder.port, launcher]);
+        const [answer] = await sendRequest(holder.port, { auth_key: ORIGINAL_KEY, command: 'echo', arguments: ['first'] });
+        assert.deepEqual([answer?.code, answer?.message], [0, 'first']);
+        // The listening sockets never reach a relayed command.
+        const [fds] = await sendRequest(holder.port, { auth_key: ORIGINAL_KEY, command: 'fds' });
+        assert.equal(fds?.code, 0);
+        assert.doesNotMatch(String(fds?.message), / [34] -> /);
 
-      holder.send('stop');
-      assert.equal(await holder.next((line) => line.startsWith('exited')), 'exited 0');
-      // No process serves now: the kernel still completes the handshakes into the backlog.
-      const answers = await Promise.all(['a1', 'a2', 'a3'].map((word) => connectAndAsk(holder.port, word)));
-      holder.send('start');
-      await holder.next(logLine('listening'));
-      for (const [index, pending] of answers.entries()) {
-        const queuedAnswer = JSON.parse(await pending.answer) as { code?: number; message?: string };
-        assert.deepEqual([queuedAnswer.code, queuedAnswer.message], [0, `a${index + 1}`]);
+        holder.send('stop');
+        assert.equal(await holder.next((line) => line.startsWith('exited')), 'exited 0');
+        // No process serves now: the kernel still completes the handshakes into the backlog.
+        const answers = await Promise.all(['a1', 'a2', 'a3'].map((word) => connectAndAsk(holder.port, word)));
+        holder.send('start');
+        await holder.next(logLine('listening'));
+        for (const [index, pending] of answers.entries()) {
+          const queuedAnswer = JSON.parse(await pending.answer) as { code?: number; message?: string };
+          assert.deepEqual([queuedAnswer.code, queuedAnswer.message], [0, `a${index + 1}`]);
+        }
+        holder.send('stop');
+        assert.equal(await holder.next((line) => line.startsWith('exited')), 'exited 0');
+      } finally {
+        holder.proc.kill();
       }
-      holder.send('stop');
-      assert.equal(await holder.next((line) => line.startsWith('exited')), 'exited 0');
-    } finally {
-      holder.proc.kill();
-    }
-  });
+    });
+  }
 });
