@@ -39,6 +39,25 @@ describe('takeActivatedSockets', () => {
   });
 });
 
+describe('serve with sockets it cannot tell apart', () => {
+  it('exits 2 with one line on stderr, binding nothing', async () => {
+    const dir = tempDir();
+    writeConfig(dir, { auth: AUTH_CONF, relays: '[default]\necho = /bin/echo\n' });
+    const proc = spawn('sh', ['-c', 'LISTEN_PID=$$ exec "$@"', 'sh', process.execPath, CLI, 'serve', '--config-dir', dir, '--port', '0'], {
+      env: { ...process.env, LISTEN_FDS: '2', LISTEN_FDNAMES: 'one:two' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(proc, 'close')) as [number | null];
+    assert.equal(code, 2);
+    assert.equal(stderr, 'socket activation: systemd passed 2 sockets (LISTEN_FDNAMES=one:two): name them tcp and http with FileDescriptorName=\n');
+    assert.equal(stdout, '');
+  });
+});
+
 // A listening socket bound by the test; its fd goes to a child, then the test closes its copy.
 async function listeningSocket(): Promise<{ server: Server; fd: number; port: number }> {
   const server = createServer();

@@ -54,28 +54,33 @@ describe('the notifier in-process', () => {
   });
 });
 
-// Prints every datagram it receives as one JSON string a line, after a first line `bound`.
+// Prints every datagram it receives as one JSON line [text, CLOCK_MONOTONIC µs at receipt], after
+// a first line `bound`.
 const RECEIVER = `
-import json, socket, sys
+import json, socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
 print("bound", flush=True)
 while True:
-    print(json.dumps(s.recv(65536).decode()), flush=True)
+    print(json.dumps([s.recv(65536).decode(), time.monotonic_ns() // 1000]), flush=True)
 `;
 
 async function notifyReceiver(path: string) {
   const proc = spawn('python3', ['-c', RECEIVER, path], { stdio: ['ignore', 'pipe', 'inherit'] });
   const messages: string[] = [];
+  const receivedAt = new Map<string, number>();
   const waiters: Array<{ match: (all: string[]) => boolean; resolve: () => void }> = [];
   const lines = createInterface({ input: proc.stdout });
   const bound = new Promise<void>((resolve) => {
     lines.on('line', (line) => {
       if (line === 'bound') return resolve();
-      const message: unknown = JSON.parse(line);
+      const received: unknown = JSON.parse(line);
+      if (!Array.isArray(received) || typeof received[0] !== 'string' || typeof received[1] !== 'number') return;
+      const [message, at] = received;
       // systemd-notify (the fallback) sends a BARRIER=1 of its own after each message.
-      if (typeof message !== 'string' || message === 'BARRIER=1') return;
+      if (message === 'BARRIER=1') return;
       messages.push(message);
+      receivedAt.set(message, at);
       for (const waiter of [...waiters]) {
         if (waiter.match(messages)) {
           waiters.splice(waiters.indexOf(waiter), 1);
@@ -87,6 +92,7 @@ async function notifyReceiver(path: string) {
   await bound;
   return {
     messages,
+    receivedAt,
     // Resolves once the messages received so far satisfy match.
     until: (match: (all: string[]) => boolean) =>
       match(messages) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ match, resolve })),
@@ -128,8 +134,9 @@ describe('serve with NOTIFY_SOCKET', () => {
         await receiver.until((all) => count(all, /^READY=1/) === 2);
         const reloading = receiver.messages.find((m) => m.startsWith('RELOADING=1')) ?? '';
         const monotonic = /^MONOTONIC_USEC=(\d+)$/m.exec(reloading)?.[1];
-        // The same clock as this process's hrtime (CLOCK_MONOTONIC), read after the signal was sent.
-        assert.ok(monotonic !== undefined && BigInt(monotonic) >= beforeReload && BigInt(monotonic) <= process.hrtime.bigint() / 1000n, reloading);
+        // CLOCK_MONOTONIC, read after the signal was sent and before python's monotonic clock saw it.
+        const receivedAt = BigInt(receiver.receivedAt.get(reloading) ?? 0);
+        assert.ok(monotonic !== undefined && BigInt(monotonic) >= beforeReload && BigInt(monotonic) <= receivedAt, `${reloading} received at ${receivedAt}`);
 
         assert.equal(await daemon.stop(), 0);
         await receiver.until((all) => count(all, /^STOPPING=1/) === 1);
