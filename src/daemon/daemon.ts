@@ -24,6 +24,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const config = createConfigHolder(options.config, options.snapshot, logger);
   const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger });
   let listeningOn = '';
+  let serving = false; // READY=1 only between listening and the drain
   const notifier = createServiceNotifier({
     send: options.notifySend ?? null,
     status: () => `${listeningOn}requests: ${relay.served()} served, ${relay.inFlight()} running`,
@@ -32,9 +33,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   // Handlers first: a supervisor may signal as soon as it reads `listening`.
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading configuration');
-    notifier.reloading();
+    if (serving) notifier.reloading();
     config.reload();
-    notifier.ready();
+    if (serving) notifier.ready();
   });
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -45,11 +46,13 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const launcher = (options.relay.launcher ?? autoLauncher()).name;
   announce(logger, { host: server.host, port: server.port, tls: options.server.tls !== null, launcher, files: options.snapshot.files }, 'listening');
   listeningOn = `listening on ${server.host}:${server.port}; `;
+  serving = true;
   notifier.ready();
 
   const signal = await stopSignal;
   logger.info({ signal, running: relay.inFlight(), grace_ms: options.shutdownGraceMs }, 'shutting down');
   listeningOn = 'draining; ';
+  serving = false;
   notifier.stopping();
   server.stopAccepting();
   await relay.shutdown(options.shutdownGraceMs);
