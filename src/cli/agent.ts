@@ -10,8 +10,9 @@ import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit
 import type { GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
 import { defaultStateDir, replicasOrExit, resultRetentionOrExit, withQueueFlags, type QueueFlags } from './queue-flags.js';
+import { launcherOrExit, withSpawnOption, type SpawnFlag } from './spawn-option.js';
 
-interface AgentFlags extends GlobalOptions, BrokerFlags, QueueFlags {
+interface AgentFlags extends GlobalOptions, BrokerFlags, QueueFlags, SpawnFlag {
   name: string;
   identity?: string | undefined;
   'allow-skew': number;
@@ -23,7 +24,7 @@ interface AgentFlags extends GlobalOptions, BrokerFlags, QueueFlags {
 }
 
 function agentOptions(y: Argv<GlobalOptions>): Argv<AgentFlags> {
-  return withQueueFlags(withBrokerFlags(y), 'also run requests queued for NAME in JetStream (send --queue); needs --identity')
+  return withSpawnOption(withQueueFlags(withBrokerFlags(y), 'also run requests queued for NAME in JetStream (send --queue); needs --identity'))
     .option('state-dir', { type: 'string', default: defaultStateDir(), describe: 'with --queue: keeps the replay memory (DIR/queue/)' })
     .option('name', { type: 'string', demandOption: true, describe: 'this agent, dot-separated (web1.prod.example)' })
     .option('identity', { type: 'string', describe: 'ed25519 private key that signs acks and replies' })
@@ -49,19 +50,20 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
     if (argv.queue && argv.identity === undefined) exitWith(EXIT_USAGE, '--queue needs --identity (the registry holds its public key; it signs the results)');
     const resultRetentionMs = resultRetentionOrExit(argv);
     const replicas = replicasOrExit(argv);
+    const launcher = launcherOrExit(argv);
     const snapshot = loadConfigOrExit(argv);
     const logger = createLogger({ file: argv.log, level: toPinoLevel(argv['log-level']) ?? 'info' });
     const servers = natsServers(argv.nats);
     if (servers.length === 0) exitWith(EXIT_USAGE, '--nats: no server URL');
     const identity: Identity | null = argv.identity === undefined ? null : identityOrExit(argv.identity, (warning) => logger.warn(warning));
     const config = createConfigHolder({ configDir: argv['config-dir'], defaults: daemonDefaults(argv) }, snapshot, logger);
-    const relay = createRelay({ getSnapshot: config.current, logger, maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null });
+    const relay = createRelay({ getSnapshot: config.current, logger, maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null, launcher });
     process.on('SIGHUP', () => {
       logger.info('SIGHUP: reloading configuration');
       config.reload();
     });
 
-    logger.info({ name: argv.name, servers }, 'connecting to the broker');
+    logger.info({ name: argv.name, servers, launcher: launcher.name }, 'connecting to the broker');
     const connection = await connectNats({ servers, name: `uscmdrelay agent ${argv.name}`, credsFile: argv['nats-creds'], persistent: true, logger });
     const agent = await startAgent({ connection, name: argv.name, identity, relay, getSnapshot: config.current, logger, allowSkewMs: argv['allow-skew'] * 1000 });
     const queueAgent = argv.queue && identity !== null ? startQueueOrExit({ connection, name: argv.name, identity, relay, getSnapshot: config.current, logger, stateDir: argv['state-dir'], resultRetentionMs, replicas }) : null;

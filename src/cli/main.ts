@@ -11,6 +11,8 @@ await withCommands(withGlobalOptions(yargs(hideBin(process.argv))))
   .parserConfiguration({ 'duplicate-arguments-array': false })
   .strict()
   .version(packageVersion())
+  // bash by default; zsh when $SHELL is zsh (yargs decides from the environment).
+  .completion('completion', 'print the shell completion script (bash, or zsh when $SHELL is zsh)')
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 110))
   // Usage mistakes exit 2 with one line: yargs reports its own as YError, and a `.check()` that

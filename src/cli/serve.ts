@@ -4,11 +4,14 @@ import type { TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
 import { runDaemon } from '../daemon/index.js';
 import { defaultMaxPerAddress } from '../server/index.js';
+import { takeActivatedSockets, type ActivatedSockets, type NotifySend } from '../host/index.js';
 import { createLogger, toPinoLevel } from '../log/index.js';
+import { loadNativeAddon } from '../native/addon.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { envDefault, envName, type GlobalOptions } from './options.js';
+import { launcherOrExit, withSpawnOption, type SpawnFlag } from './spawn-option.js';
 
-interface ServeOptions extends GlobalOptions {
+interface ServeOptions extends GlobalOptions, SpawnFlag {
   host: string;
   port: number;
   'max-request-bytes': number;
@@ -39,7 +42,7 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
     return { type: 'number' as const, default: fromEnv === undefined ? value : Number(fromEnv), describe: describe + env(name) };
   };
   const text = (name: string, describe: string, value?: string) => ({ type: 'string' as const, default: envDefault(name) ?? value, describe: describe + env(name) });
-  return y
+  return withSpawnOption(y)
     .option('host', text('host', 'address to listen on (0.0.0.0 to expose)', '127.0.0.1'))
     .option('port', count('port', 'TCP port; 0 binds an ephemeral port', 7777))
     .option('max-request-bytes', count('max-request-bytes', 'larger request: code 2003', 1_048_576))
@@ -86,12 +89,28 @@ function tlsOptions(argv: ServeOptions): TlsOptions | null {
   };
 }
 
+// sd_notify through the native addon when it is built; null: the systemd-notify fallback.
+function notifySender(): NotifySend | null {
+  const addon = loadNativeAddon();
+  return addon ? (socketPath, message) => addon.sdNotify(socketPath, message) : null;
+}
+
 export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
   command: ['serve', '$0'],
   describe: 'run the daemon',
   builder: serveOptions,
   handler: async (argv) => {
+    const launcher = launcherOrExit(argv);
     const snapshot = loadConfigOrExit(argv);
+    // Started by a systemd .socket: listen on the passed sockets instead of binding --host/--port.
+    // `activated.http` is the HTTP door's socket (FileDescriptorName=http).
+    let activated: ActivatedSockets;
+    try {
+      activated = takeActivatedSockets(process.env);
+    } catch (error) {
+      process.stderr.write(`socket activation: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(2);
+    }
     let tls: TlsOptions | null;
     try {
       tls = tlsOptions(argv);
@@ -106,6 +125,7 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
       server: {
         host: argv.host,
         port: argv.port,
+        fd: activated.tcp,
         maxConnections: argv['max-connections'],
         maxConnectionsPerAddress: argv['max-connections-per-address'] ?? defaultMaxPerAddress(argv['max-connections']),
         maxRequestBytes: argv['max-request-bytes'],
@@ -115,10 +135,12 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
       relay: {
         maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null,
         maxBufferedOutput: argv['max-buffered-output'] > 0 ? argv['max-buffered-output'] : null,
+        launcher,
         throttle: { maxFailures: argv['auth-fail-limit'], windowMs: argv['auth-fail-window'] * 1000 },
       },
       shutdownGraceMs: argv['shutdown-grace'] * 1000,
       logger,
+      notifySend: notifySender(),
     });
     process.exit(0);
   },

@@ -2,3 +2,4 @@ export type * from './types.js';
 export { runCommand } from './run.js';
 export { prepareRun } from './prepare.js';
 export { FORCE_KILL_DELAY_MS } from './kill-group.js';
+export { autoLauncher, isSpawnMode, launcherFor, resolveLauncher, SPAWN_MODES, type Launcher, type LauncherName, type SpawnMode } from './launch/index.js';

@@ -1,10 +1,10 @@
 // One run of a command, from spawn to the last byte of output: limits, kills and the outcome.
 import { onAbort } from './abort.js';
 import { killProcessGroup } from './kill-group.js';
+import { autoLauncher, launcherFor, type LaunchedCommand, type Launcher } from './launch/index.js';
 import { gateListener } from './listener-gate.js';
 import { createOutputCollector } from './output-collect.js';
 import { readOutput } from './output-reader.js';
-import { spawnCommand } from './spawn.js';
 import { describeStartError } from './start-error.js';
 import { armTimeout } from './timeout.js';
 import type { RunOutcome, RunPlan, RunResult } from './types.js';
@@ -22,17 +22,19 @@ const ESCAPED_PIPE_MAX_MS = 1_000;
 const STOPPED_OUTPUT_WAIT_MS = 5_000;
 
 // Runs a plan and reports how it ended. Never throws: a failure to start is an outcome too.
-export async function runCommand(plan: RunPlan): Promise<RunResult> {
+// `launcher` is what `--spawn` resolved to (default: auto); a plan with a user or group always
+// starts portable.
+export async function runCommand(plan: RunPlan, launcher?: Launcher): Promise<RunResult> {
   const startedAt = performance.now();
   const elapsed = () => Math.round(performance.now() - startedAt);
   const early = plan.cancel?.aborted ? 'cancelled' : plan.killOnDisconnect && plan.clientGone?.aborted ? 'disconnected' : null;
   if (early !== null) return notRun(early, null, elapsed());
 
-  let subprocess: ReturnType<typeof spawnCommand>;
+  let subprocess: LaunchedCommand;
   try {
-    subprocess = spawnCommand(plan);
+    subprocess = launcherFor(plan, launcher ?? autoLauncher()).launch(plan);
   } catch (error) {
-    // execa validates its options before spawning; a plan it refuses never started.
+    // A plan the launcher refuses (execa's option checks, a NUL byte) never started.
     return notRun('start_failed', error instanceof Error ? error.message : String(error), elapsed());
   }
   const pgid = subprocess.pid;
@@ -56,7 +58,7 @@ export async function runCommand(plan: RunPlan): Promise<RunResult> {
   const collector = createOutputCollector(plan.maxOutput, gate.listener, () => stop('output_cap'), plan.outputAccount ?? null);
   const reader = readOutput(subprocess.stdout, subprocess.stderr, (stream, chunk) => collector.push(stream, chunk));
   // No orphan outlives its request: whatever the leader leaves in its group is killed too.
-  subprocess.once('exit', () => {
+  subprocess.onLeaderExit(() => {
     leaderExited = true;
     void killGroup().then(() => reader.closeWhenIdle(ESCAPED_PIPE_IDLE_MS, ESCAPED_PIPE_MAX_MS));
   });
@@ -67,18 +69,18 @@ export async function runCommand(plan: RunPlan): Promise<RunResult> {
   ];
 
   try {
-    const [result] = await Promise.all([subprocess, reader.done]);
+    const [result] = await Promise.all([subprocess.result, reader.done]);
     await killing;
     const output = await collector.finish();
     if (pgid === undefined) {
-      const why = await describeStartError(result.code, plan.argv[0] ?? '', plan.cwd);
+      const why = await describeStartError(result.startErrorCode, plan.argv[0] ?? '', plan.cwd);
       return { ...notRun('start_failed', why, elapsed()), stdout: output.stdout, stderr: output.stderr };
     }
-    const signal = result.signal ?? null;
+    const signal = result.signal;
     const outcome: RunOutcome = reason ?? (signal !== null ? 'signaled' : 'exited');
     return {
       outcome,
-      exitCode: result.exitCode ?? null,
+      exitCode: result.exitCode,
       signal,
       stdout: output.stdout,
       stderr: output.stderr,

@@ -4,6 +4,7 @@ import { setLongTimeout } from '../timers/index.js';
 
 export class InFlight {
   private active = 0;
+  private finished = 0;
   private readonly events = new EventEmitter();
 
   // Marks one request as on the road; call the returned function when it leaves.
@@ -14,12 +15,18 @@ export class InFlight {
       if (left) return;
       left = true;
       this.active -= 1;
+      this.finished += 1;
       if (this.active === 0) this.events.emit('idle');
     };
   }
 
   count(): number {
     return this.active;
+  }
+
+  // How many requests have left the road since the start (answered, whatever the code).
+  served(): number {
+    return this.finished;
   }
 
   // Resolves true once no request is on the road, or false when timeoutMs passes first.

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { FailureThrottle, type ThrottleOptions } from '../auth/index.js';
 import type { CommandSpec, ConfigSnapshot } from '../config/index.js';
-import { prepareRun, runCommand, type RunResult } from '../exec/index.js';
+import { prepareRun, runCommand, type Launcher, type RunResult } from '../exec/index.js';
 import type { Logger } from '../log/index.js';
 import { parseRequest, RelayError, type CodeName, type RelayRequest, type RelayResponse } from '../protocol/index.js';
 import { writeAuditLine } from './audit.js';
@@ -25,6 +25,7 @@ export interface RelayOptions {
   throttle?: ThrottleOptions; // failed-authentication limit per address (1002)
   maxRunning?: number | null; // commands running at once across the daemon (3005)
   maxBufferedOutput?: number | null; // captured output held across the daemon (3005 past it)
+  launcher?: Launcher; // what --spawn resolved to (SPEC 5.5); default auto
 }
 
 export interface Relay {
@@ -35,6 +36,8 @@ export interface Relay {
   reject(codeName: CodeName, caller: Caller, detail?: string): RelayResponse;
   // How many requests are on the road now.
   inFlight(): number;
+  // How many requests have been answered since the start (systemd STATUS=).
+  served(): number;
   // Refuses new runs, waits up to graceMs for running commands, then cancels the rest (3007).
   shutdown(graceMs: number): Promise<void>;
 }
@@ -100,7 +103,7 @@ export function createRelay(options: RelayOptions): Relay {
       });
       const stopWatching = command.onDisconnect === 'kill' ? io.watchClientGone?.() : undefined;
       try {
-        const result = await runCommand(prepared.plan);
+        const result = await runCommand(prepared.plan, options.launcher);
         if (io.keepUntilSent) {
           handedOver = true;
           io.keepUntilSent(account.release);
@@ -152,6 +155,7 @@ export function createRelay(options: RelayOptions): Relay {
       return failed(newContext(caller), new RelayError(codeName, detail));
     },
     inFlight: () => inFlight.count(),
+    served: () => inFlight.served(),
     async shutdown(graceMs) {
       shuttingDown = true;
       const drained = await inFlight.idle(graceMs);

@@ -14,6 +14,7 @@ export interface ServerOptions extends ConnectionBounds {
   port: number;
   tls: TlsOptions | null; // cert/key (and ca for mutual TLS); null = plain TCP
   limits: ConnectionLimits; // shared by every door of the daemon
+  fd?: number | undefined; // an already listening socket (systemd socket activation) instead of host/port
 }
 
 export interface RelayServer {
@@ -120,15 +121,16 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: options.host, port: options.port }, () => {
+    server.listen(options.fd === undefined ? { host: options.host, port: options.port } : { fd: options.fd }, () => {
       server.removeListener('error', reject);
       resolve();
     });
   });
-  const address = server.address() as AddressInfo;
+  // A passed socket may be a Unix one (ListenStream=/path): its address is the path, port 0.
+  const address: AddressInfo | string | null = server.address();
   return {
-    host: address.address,
-    port: address.port,
+    host: typeof address === 'string' ? address : (address?.address ?? ''),
+    port: typeof address === 'string' ? 0 : (address?.port ?? 0),
     stopAccepting: () => {
       server.close();
     },

@@ -4,7 +4,23 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandSpec } from '../../src/config/index.js';
-import type { PrepareInput, RunPlan } from '../../src/exec/index.js';
+import { isSpawnMode, resolveLauncher, runCommand as runWith } from '../../src/exec/index.js';
+import type { Launcher, PrepareInput, RunPlan, RunResult } from '../../src/exec/index.js';
+
+// The launcher the exec tests run on: USCMDRELAY_SPAWN (auto, native, portable), read as the
+// daemon reads it, so `npm test` runs these suites on both launchers.
+export const testLauncher: Launcher = (() => {
+  const mode = process.env.USCMDRELAY_SPAWN ?? 'auto';
+  if (!isSpawnMode(mode)) throw new Error(`USCMDRELAY_SPAWN: not a launcher: ${mode}`);
+  const launcher = resolveLauncher(mode);
+  if (launcher instanceof Error) throw launcher;
+  return launcher;
+})();
+
+// Runs a plan on the test launcher (or the one given).
+export function runCommand(plan: RunPlan, launcher: Launcher = testLauncher): Promise<RunResult> {
+  return runWith(plan, launcher);
+}
 
 // A command with every field of CommandSpec at its SPEC default.
 export function makeCommand(overrides: Partial<CommandSpec> = {}): CommandSpec {

@@ -1,9 +1,9 @@
 // Limits and kills: every kill reaches the whole process group, and nothing outlives the run.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FORCE_KILL_DELAY_MS, runCommand } from '../../src/exec/index.js';
+import { FORCE_KILL_DELAY_MS } from '../../src/exec/index.js';
 import { join } from 'node:path';
-import { isRunning, liveMembers, makePlan, sleep, tempDir } from './helpers.js';
+import { isRunning, liveMembers, makePlan, runCommand, sleep, tempDir } from './helpers.js';
 
 // The script prints its own pid first: it is the group id.
 function firstLinePid(stdout: string): number {

@@ -4,8 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { OutputEvent } from '../../src/protocol/types.js';
-import { runCommand } from '../../src/exec/index.js';
-import { isRunning, liveMembers, makePlan, sleep, tempDir } from './helpers.js';
+import { isRunning, liveMembers, makePlan, runCommand, sleep, tempDir } from './helpers.js';
 
 test('output cap: exactly the first maxOutput bytes are kept, the group is killed', { timeout: 60_000 }, async () => {
   const pidFile = join(tempDir(), 'pid');

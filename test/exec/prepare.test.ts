@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { prepareRun, runCommand } from '../../src/exec/index.js';
+import { prepareRun } from '../../src/exec/index.js';
 import type { PreparedRun } from '../../src/exec/index.js';
-import { makeCommand, makeInput, shellCommand, tempDir } from './helpers.js';
+import { makeCommand, makeInput, runCommand, shellCommand, tempDir } from './helpers.js';
 
 // Prepares, runs and cleans up, as the relay core does.
 async function prepareAndRun(...args: Parameters<typeof prepareRun>) {

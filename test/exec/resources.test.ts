@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { prepareRun, runCommand } from '../../src/exec/index.js';
-import { makeCommand, makeInput, makePlan, openFdCount, sleep, zombieChildren } from './helpers.js';
+import { prepareRun } from '../../src/exec/index.js';
+import { makeCommand, makeInput, makePlan, openFdCount, runCommand, sleep, zombieChildren } from './helpers.js';
 
 test('300 runs of every kind leak no file descriptor and leave no zombie', { timeout: 60_000 }, async () => {
   // Warm up: the first run opens what Node keeps for good (signal pipe, thread pool).

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCommand } from '../../src/exec/index.js';
-import { makePlan, tempDir } from './helpers.js';
+import { makePlan, runCommand, tempDir } from './helpers.js';
 
 test('exit code 0 and stdout captured', { timeout: 60_000 }, async () => {
   const r = await runCommand(makePlan(['/bin/echo', 'hello', 'world']));

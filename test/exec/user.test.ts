@@ -4,9 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { prepareRun, runCommand } from '../../src/exec/index.js';
+import { prepareRun } from '../../src/exec/index.js';
 import type { RunResult } from '../../src/exec/index.js';
-import { makeCommand, makeInput, makePlan, shellCommand } from './helpers.js';
+import { makeCommand, makeInput, makePlan, runCommand, shellCommand } from './helpers.js';
 
 const isRoot = process.getuid?.() === 0;
 const nobodyUid = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim());

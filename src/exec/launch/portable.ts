@@ -1,8 +1,10 @@
-// Starting the command with execa. Only what execa does well is left to it (spawning, feeding
+// The portable launcher: the command started with execa. Only what execa does well is left to it (spawning, feeding
 // stdin, reporting how the leader ended); every limit and every kill is ours, because execa
 // signals only the leader and the whole process group has to go (SPEC 5.1).
+// Always available, and the only launcher that can start a command as another user or group.
 import { execa } from 'execa';
-import type { RunPlan } from './types.js';
+import type { RunPlan } from '../types.js';
+import type { LaunchedCommand, Launcher, LeaderEnd } from './types.js';
 
 // Starts the plan's argv in its own process group, with exactly the plan's environment.
 export function spawnCommand(plan: RunPlan) {
@@ -29,4 +31,22 @@ export function spawnCommand(plan: RunPlan) {
   });
 }
 
-export type Subprocess = ReturnType<typeof spawnCommand>;
+export const portableLauncher: Launcher = {
+  name: 'portable',
+  launch(plan): LaunchedCommand {
+    const subprocess = spawnCommand(plan);
+    const pid = subprocess.pid;
+    const result: Promise<LeaderEnd> = subprocess.then((end) => ({
+      exitCode: end.exitCode ?? null,
+      signal: end.signal ?? null,
+      startErrorCode: pid === undefined ? end.code : undefined,
+    }));
+    return {
+      pid,
+      stdout: subprocess.stdout,
+      stderr: subprocess.stderr,
+      onLeaderExit: (callback) => void subprocess.once('exit', () => callback()),
+      result,
+    };
+  },
+};

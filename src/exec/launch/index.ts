@@ -1,0 +1,46 @@
+// Which launcher starts a command (SPEC 5.5): `--spawn auto|native|portable`, and `user`/`group`
+// commands always portable (posix_spawn cannot change user).
+import { loadNativeAddon } from '../../native/addon.js';
+import type { RunPlan } from '../types.js';
+import { createNativeLauncher } from './native.js';
+import { portableLauncher } from './portable.js';
+import type { Launcher } from './types.js';
+
+export type * from './types.js';
+export { portableLauncher } from './portable.js';
+
+export const SPAWN_MODES = ['auto', 'native', 'portable'] as const;
+export type SpawnMode = (typeof SPAWN_MODES)[number];
+
+export function isSpawnMode(value: unknown): value is SpawnMode {
+  return typeof value === 'string' && (SPAWN_MODES as readonly string[]).includes(value);
+}
+
+let native: Launcher | null | undefined;
+
+// The native launcher, or null when the addon is not built here.
+export function nativeLauncher(): Launcher | null {
+  if (native === undefined) {
+    const addon = loadNativeAddon();
+    native = addon === null ? null : createNativeLauncher(addon);
+  }
+  return native;
+}
+
+// `--spawn auto`: native where the addon is built, else portable.
+export function autoLauncher(): Launcher {
+  return nativeLauncher() ?? portableLauncher;
+}
+
+// The launcher a mode resolves to; an Error (one line, for the operator) when `native` was asked
+// for and the addon is not built.
+export function resolveLauncher(mode: SpawnMode): Launcher | Error {
+  if (mode === 'portable') return portableLauncher;
+  if (mode === 'auto') return autoLauncher();
+  return nativeLauncher() ?? new Error('--spawn native: the native launcher is not built (no C compiler at install time?); use --spawn auto or portable');
+}
+
+// The launcher for one plan: a command that changes user or group always starts portable.
+export function launcherFor(plan: RunPlan, launcher: Launcher): Launcher {
+  return plan.uid === null && plan.gid === null ? launcher : portableLauncher;
+}
