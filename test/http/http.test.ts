@@ -10,46 +10,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ask, tempDir } from '../helpers/daemon.js';
 import { AUTH_CONF, HASHED_KEY, OPS_KEY } from '../helpers/fixtures.js';
 import { call, metricValue, startHttpDaemon, type HttpDaemon } from '../helpers/http.js';
+import { FLOOD_BYTES, HTTP_RELAYS } from './fixtures.js';
 
 const LIMIT = { timeout: 60_000 };
 const MIB = 1024 ** 2;
-const FLOOD_BYTES = 128 * MIB;
 
-export const HTTP_RELAYS = `[default]
-echo = /bin/echo
-fail = /bin/sh -c "echo oops >&2; exit 3"
-missing = /nonexistent/program
-selfkill = /bin/sh -c "kill -SEGV $$"
-staged = /bin/sh -c "echo one; echo two >&2; echo three"
-
-[t::sleepy]
-command = /bin/sleep 5
-timeout = 0.3
-
-[t::capped]
-command = /usr/bin/yes
-max_output = 1K
-
-[t::two]
-command = /bin/echo
-args = 1-2
-
-[t::cat]
-command = /bin/cat
-payload = stdin
-max_payload = 4
-
-[t::gate]
-command = /bin/sh -c 'touch "$1.started"; while [ ! -e "$1" ]; do sleep 0.02; done; echo released' gate
-
-[t::single]
-command = /bin/sh -c 'touch "$1.started"; while [ ! -e "$1" ]; do sleep 0.02; done; echo released' single
-concurrency = 1
-
-[t::flood]
-command = /bin/sh -c 'yes | head -c ${FLOOD_BYTES}; touch "$1"' flood
-timeout = 120
-`;
 
 const bearer = (key: string): Record<string, string> => ({ authorization: `Bearer ${key}` });
 const run = (command: string, extra: object = {}): object => ({ command, ...extra });
