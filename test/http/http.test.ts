@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ask, tempDir } from '../helpers/daemon.js';
 import { AUTH_CONF, HASHED_KEY, OPS_KEY } from '../helpers/fixtures.js';
 import { call, metricValue, startHttpDaemon, type HttpDaemon } from '../helpers/http.js';
+import { runCli } from '../client/run-cli.js';
 import { FLOOD_BYTES, HTTP_RELAYS } from './fixtures.js';
 
 const LIMIT = { timeout: 60_000 };
@@ -309,5 +310,22 @@ describe('HTTP door', () => {
     // Closing the client's sockets gives every descriptor back.
     while (fds() > baseline) await delay(20);
     assert.equal(metricValue((await call(port(), { path: '/metrics' })).text, 'uscmdrelay_connections_open'), 1);
+  });
+
+  it('uscmdrelay call --http URL and list --http use this door: output, stream, exit status, refusals', LIMIT, async () => {
+    const url = `http://127.0.0.1:${port()}`;
+    const env = { USCMDRELAY_KEY: HASHED_KEY };
+    const plain = await runCli(['call', '--http', url, 'echo', 'via', 'http'], { env });
+    assert.deepEqual([plain.status, plain.stdout, plain.stderr], [0, 'via http\n', '']);
+    const streamed = await runCli(['call', '--http', url, '--stream', 'staged'], { env });
+    assert.deepEqual([streamed.status, streamed.stdout, streamed.stderr], [0, 'one\nthree\n', 'two\n']);
+    const failed = await runCli(['call', '--http', `${url}/`, 'fail'], { env });
+    assert.deepEqual([failed.status, failed.stderr], [3, 'oops\n']);
+    const refused = await runCli(['call', '--http', url, 'echo'], { env: { USCMDRELAY_KEY: 'wrong' } });
+    assert.deepEqual([refused.status, refused.stderr], [251, 'uscmdrelay: error 1000: Authentication failed\n']);
+    const listed = await runCli(['list', '--http', url], { env: { USCMDRELAY_KEY: OPS_KEY } });
+    assert.deepEqual([listed.status, listed.stdout], [0, '']);
+    const inUrl = await runCli(['call', '--http', `${url}/?auth_key=x`, 'echo'], { env });
+    assert.deepEqual([inUrl.status, inUrl.stderr], [2, 'uscmdrelay: the URL must not carry credentials or a query: keys never go in URLs\n']);
   });
 });
