@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
 import { runDaemon } from '../daemon/index.js';
+import { defaultStateDir } from '../relay/jobs/index.js';
 import { createLogger, toPinoLevel } from '../log/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { envDefault, envName, type GlobalOptions } from './options.js';
@@ -22,9 +23,12 @@ interface ServeOptions extends GlobalOptions {
   'tls-cert'?: string | undefined;
   'tls-key'?: string | undefined;
   'tls-ca'?: string | undefined;
+  'state-dir': string;
+  'max-jobs': number;
+  'job-retention': number;
 }
 
-const COUNT_OPTIONS = ['port', 'max-request-bytes', 'request-timeout', 'max-connections', 'timeout', 'max-output', 'shutdown-grace', 'max-running', 'auth-fail-limit', 'auth-fail-window'] as const;
+const COUNT_OPTIONS = ['port', 'max-request-bytes', 'request-timeout', 'max-connections', 'timeout', 'max-output', 'shutdown-grace', 'max-running', 'auth-fail-limit', 'auth-fail-window', 'max-jobs', 'job-retention'] as const;
 
 function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
   const env = (name: string) => ` (env ${envName(name)})`;
@@ -45,6 +49,9 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
     .option('max-running', count('max-running', 'commands running at once across the daemon (0 = unlimited); one more: code 3005', 0))
     .option('auth-fail-limit', count('auth-fail-limit', 'failed authentications per address within the window before code 1002 (0 = off)', 10))
     .option('auth-fail-window', count('auth-fail-window', 'seconds the failure count of an address lasts', 60))
+    .option('state-dir', { ...text('state-dir', 'where detached jobs keep their records and output (0700)', defaultStateDir()), defaultDescription: '/var/lib/uscmdrelay as root, else $XDG_STATE_HOME/uscmdrelay or ~/.local/state/uscmdrelay' })
+    .option('max-jobs', count('max-jobs', 'detached jobs running at once (0 = unlimited); one more: code 3005', 64))
+    .option('job-retention', count('job-retention', 'seconds finished jobs are kept (0 = for ever)', 604_800))
     .option('tls-cert', { ...text('tls-cert', 'serve TLS with this certificate (PEM)'), implies: 'tls-key' })
     .option('tls-key', { ...text('tls-key', 'private key of --tls-cert (PEM)'), implies: 'tls-cert' })
     .option('tls-ca', { ...text('tls-ca', 'require client certificates signed by this CA (mutual TLS)'), implies: 'tls-cert' })
@@ -98,6 +105,7 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
         maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null,
         throttle: { maxFailures: argv['auth-fail-limit'], windowMs: argv['auth-fail-window'] * 1000 },
       },
+      jobs: { stateDir: argv['state-dir'], maxJobs: argv['max-jobs'], retentionMs: argv['job-retention'] * 1000 },
       shutdownGraceMs: argv['shutdown-grace'] * 1000,
       logger,
     });

@@ -1,7 +1,7 @@
 // The serve process: config, logger, core road, listener, and the signals of SPEC 6.
 import type { ConfigSnapshot } from '../config/index.js';
 import { announce, type Logger } from '../log/index.js';
-import { createRelay, type RelayOptions } from '../relay/index.js';
+import { createRelay, Jobs, type JobsOptions, type RelayOptions } from '../relay/index.js';
 import { startRelayServer, type ServerOptions } from '../server/index.js';
 import { createConfigHolder, type ConfigSource } from './config-holder.js';
 
@@ -10,6 +10,7 @@ export interface DaemonOptions {
   snapshot: ConfigSnapshot; // loaded and checked before anything is bound
   server: ServerOptions;
   relay: Pick<RelayOptions, 'throttle' | 'maxRunning'>;
+  jobs?: Omit<JobsOptions, 'logger'>; // detached jobs (SPEC 10); without it they are refused
   shutdownGraceMs: number;
   logger: Logger;
 }
@@ -18,7 +19,10 @@ export interface DaemonOptions {
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const { logger } = options;
   const config = createConfigHolder(options.config, options.snapshot, logger);
-  const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger });
+  const jobs = options.jobs === undefined ? null : new Jobs({ ...options.jobs, logger });
+  // Before serving: jobs a crashed daemon left `running` become `lost`, their groups are killed.
+  await jobs?.recover();
+  const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger, jobs });
   // Handlers first: a supervisor may signal as soon as it reads `listening`.
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading configuration');
