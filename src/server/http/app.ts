@@ -61,10 +61,10 @@ function credentialOf(request: FastifyRequest, required: boolean): ValueCredenti
   return required ? { authKey: '' } : {};
 }
 
-// A query value that is a plain number becomes one; anything else goes to the road's schema as
-// sent, which names the bad field.
+// A query value that is a plain number becomes one, an empty one is absent; anything else goes
+// to the road's schema as sent, which names the bad field.
 function queryNumber(value: string | undefined): number | string | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || value === '') return undefined;
   return /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
 }
 
