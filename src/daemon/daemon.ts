@@ -37,7 +37,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   announce(logger, { host: server.host, port: server.port, tls: options.server.tls !== null, files: options.snapshot.files }, 'listening');
 
   const signal = await stopSignal;
-  logger.info({ signal, running: relay.inFlight(), grace_ms: options.shutdownGraceMs }, 'shutting down');
+  logger.info({ signal, running: relay.inFlight(), jobs: relay.jobsRunning(), grace_ms: options.shutdownGraceMs }, 'shutting down');
   server.stopAccepting();
   await relay.shutdown(options.shutdownGraceMs);
   await server.closeConnections(2000);
