@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runCli } from '../client/run-cli.js';
 import { tempDir } from '../helpers/daemon.js';
 import { AUTH_CONF, HASHED_KEY, ORIGINAL_KEY } from '../helpers/fixtures.js';
 import { call, metricValue, startHttpDaemon, type HttpDaemon } from '../helpers/http.js';
@@ -103,5 +104,19 @@ describe('HTTP door: jobs', () => {
     assert.deepEqual([badOffset.status, badOffset.json().code], [400, 2099]);
     const theirs = await call(port(), { path: '/v1/jobs', headers: bearer(ORIGINAL_KEY) });
     assert.deepEqual([theirs.status, theirs.json().jobs], [200, []]);
+  });
+
+  it('call --detach, job --follow and jobs with --http use this door', LIMIT, async () => {
+    const url = `http://127.0.0.1:${port()}`;
+    const env = { USCMDRELAY_KEY: ORIGINAL_KEY };
+    const started = await runCli(['call', '--http', url, '--detach', 'echo', 'from', 'a', 'job'], { env });
+    assert.equal(started.status, 0, started.stderr);
+    const id = started.stdout.trim();
+    assert.match(id, /^[0-9a-f]{32}$/);
+    const followed = await runCli(['job', '--http', url, id, '--follow'], { env });
+    assert.deepEqual([followed.status, followed.stdout], [0, 'from a job\n']);
+    const listed = await runCli(['jobs', '--http', url], { env });
+    assert.equal(listed.status, 0);
+    assert.match(listed.stdout, new RegExp(`^${id} +exited`, 'm'));
   });
 });
