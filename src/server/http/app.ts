@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerFactory } from 'fastify';
 import type { Logger } from '../../log/index.js';
-import { RelayError, type CodeName } from '../../protocol/index.js';
+import type { CodeName } from '../../protocol/index.js';
 import type { Relay, ValueCredential } from '../../relay/index.js';
 import { answerJson, answerStream, sendRelayJson, type RoadCall } from './answer.js';
 import { answerModeOf, bearerOf, callerOf, hasKeyInQuery } from './request-parts.js';
@@ -61,21 +61,18 @@ function credentialOf(request: FastifyRequest, required: boolean): ValueCredenti
   return required ? { authKey: '' } : {};
 }
 
-// A query value that is a plain number becomes one, an empty one is absent; anything else goes
-// to the road's schema as sent, which names the bad field.
-function queryNumber(value: string | undefined): number | string | undefined {
+// A query value that is a plain number becomes one, an empty one is absent; anything else
+// (text, a repeated parameter) goes to the road's schema as sent, which names the bad field.
+function queryNumber(query: unknown, name: string): unknown {
+  const value: unknown = typeof query === 'object' && query !== null ? Reflect.get(query, name) : undefined;
   if (value === undefined || value === '') return undefined;
-  return /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  return typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
 }
 
 // Compares in constant time (after hashing, so lengths do not leak either).
 function sameSecret(given: string, expected: string): boolean {
   const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
   return timingSafeEqual(digest(given), digest(expected));
-}
-
-function isStringRecord(value: unknown): value is Record<string, string | undefined> {
-  return typeof value === 'object' && value !== null;
 }
 
 export function createHttpApp(options: HttpAppOptions, serverFactory: FastifyServerFactory): FastifyInstance<Server> {
@@ -117,7 +114,6 @@ export function createHttpApp(options: HttpAppOptions, serverFactory: FastifySer
     const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
     const status = typeof error === 'object' && error !== null && 'statusCode' in error ? error.statusCode : undefined;
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendRelayJson(reply, relay.reject('REQUEST_TOO_LARGE', caller));
-    if (error instanceof RelayError) return sendRelayJson(reply, relay.reject(error.codeName, caller));
     if (typeof status === 'number' && status >= 400 && status < 500) return sendRelayJson(reply, relay.reject('MALFORMED', caller));
     logger.error({ err: error, transport: 'http' }, 'internal error');
     return sendRelayJson(reply, relay.reject('INTERNAL', caller));
@@ -147,10 +143,9 @@ export function createHttpApp(options: HttpAppOptions, serverFactory: FastifySer
   });
   app.get('/v1/jobs', (request, reply) => toRoad(request, reply, { op: 'jobs' }, true, false));
   app.get<{ Params: { id: string } }>('/v1/jobs/:id', (request, reply) => {
-    const query = isStringRecord(request.query) ? request.query : {};
     const value: Record<string, unknown> = { op: 'job', job_id: request.params.id };
-    const offset = queryNumber(query.offset);
-    const wait = queryNumber(query.wait);
+    const offset = queryNumber(request.query, 'offset');
+    const wait = queryNumber(request.query, 'wait');
     if (offset !== undefined) value.offset = offset;
     if (wait !== undefined) value.wait = wait;
     return toRoad(request, reply, value, true, false);

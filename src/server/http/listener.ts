@@ -3,7 +3,7 @@
 // headers dribbled byte by byte (slowloris), the request size — and a drain that keeps
 // /healthz answering 503 until the road is empty.
 import { once } from 'node:events';
-import { createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpServer, ServerResponse, type IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
@@ -65,7 +65,6 @@ function clientErrorCode(error: Error & { code?: string }): CodeName {
 export async function startHttpServer(options: HttpServerOptions, relay: Relay, logger: Logger): Promise<HttpServer> {
   let draining = false;
   const sockets = new Set<Socket>();
-  let server: Server | undefined;
   const timeout = options.requestTimeoutMs;
 
   const answeredEarly = new WeakSet<Socket>();
@@ -87,15 +86,14 @@ export async function startHttpServer(options: HttpServerOptions, relay: Relay, 
       // that a dribbling client is cut close to it.
       requestTimeout: timeout,
       headersTimeout: timeout,
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeout / 4))),
+      connectionsCheckingInterval: timeout > 0 ? Math.max(50, Math.min(1000, Math.floor(timeout / 4))) : 30_000,
       keepAliveTimeout: 5000,
       maxHeaderSize: 16 * 1024,
     };
     const onRequest = (request: IncomingMessage, response: ServerResponse): void => handler(request, response);
-    server = options.tls ? createHttpsServer({ ...options.tls, ...settings, handshakeTimeout: timeout || 120_000 }, onRequest) : createHttpServer(settings, onRequest);
-    return server;
+    return options.tls ? createHttpsServer({ ...options.tls, ...settings, handshakeTimeout: timeout || 120_000 }, onRequest) : createHttpServer(settings, onRequest);
   });
-  const httpServer = server ?? app.server;
+  const httpServer = app.server; // the one serverFactory made
 
   // Counted when the connection is usable: after the TLS handshake for https.
   httpServer.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
