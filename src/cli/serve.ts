@@ -5,11 +5,13 @@ import type { Argv, CommandModule } from 'yargs';
 import { runDaemon } from '../daemon/index.js';
 import { defaultMaxPerAddress } from '../server/index.js';
 import { takeActivatedSockets, type ActivatedSockets, type NotifySend } from '../host/index.js';
+import { defaultStateDir } from '../relay/jobs/index.js';
 import { createLogger, toPinoLevel } from '../log/index.js';
 import { loadNativeAddon } from '../native/addon.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { envDefault, envName, type GlobalOptions } from './options.js';
 import { launcherOrExit, withSpawnOption, type SpawnFlag } from './spawn-option.js';
+import { packageVersion } from './version.js';
 
 interface ServeOptions extends GlobalOptions, SpawnFlag {
   host: string;
@@ -28,9 +30,15 @@ interface ServeOptions extends GlobalOptions, SpawnFlag {
   'tls-cert'?: string | undefined;
   'tls-key'?: string | undefined;
   'tls-ca'?: string | undefined;
+  'http-port'?: number | undefined;
+  'http-host'?: string | undefined;
+  'metrics-token'?: string | undefined;
+  'state-dir': string;
+  'max-jobs': number;
+  'job-retention': number;
 }
 
-const COUNT_OPTIONS = ['port', 'max-request-bytes', 'request-timeout', 'max-connections', 'max-buffered-output', 'timeout', 'max-output', 'shutdown-grace', 'max-running', 'auth-fail-limit', 'auth-fail-window'] as const;
+const COUNT_OPTIONS = ['port', 'max-request-bytes', 'request-timeout', 'max-connections', 'max-buffered-output', 'timeout', 'max-output', 'shutdown-grace', 'max-running', 'auth-fail-limit', 'auth-fail-window', 'max-jobs', 'job-retention'] as const;
 
 // Captured output the daemon holds at most, across runs and unsent answers (issue 9).
 export const DEFAULT_MAX_BUFFERED_OUTPUT = 256 * 1024 * 1024;
@@ -61,6 +69,12 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
     .option('max-running', count('max-running', 'commands running at once across the daemon (0 = unlimited); one more: code 3005', 0))
     .option('auth-fail-limit', count('auth-fail-limit', 'failed authentications per address within the window before code 1002 (0 = off)', 10))
     .option('auth-fail-window', count('auth-fail-window', 'seconds the failure count of an address lasts', 60))
+    .option('http-port', { type: 'number', default: envDefault('http-port') === undefined ? undefined : Number(envDefault('http-port')), describe: `open the HTTP door on this port (0 = ephemeral)${env('http-port')}` })
+    .option('http-host', text('http-host', 'address of the HTTP door (default: --host)'))
+    .option('metrics-token', text('metrics-token', 'GET /metrics requires Authorization: Bearer TOKEN'))
+    .option('state-dir', { ...text('state-dir', 'where detached jobs keep their records and output (0700)', defaultStateDir()), defaultDescription: '/var/lib/uscmdrelay as root, else $XDG_STATE_HOME/uscmdrelay or ~/.local/state/uscmdrelay' })
+    .option('max-jobs', count('max-jobs', 'detached jobs running at once (0 = unlimited); one more: code 3005', 64))
+    .option('job-retention', count('job-retention', 'seconds finished jobs are kept (0 = for ever)', 604_800))
     .option('tls-cert', { ...text('tls-cert', 'serve TLS with this certificate (PEM)'), implies: 'tls-key' })
     .option('tls-key', { ...text('tls-key', 'private key of --tls-cert (PEM)'), implies: 'tls-cert' })
     .option('tls-ca', { ...text('tls-ca', 'require client certificates signed by this CA (mutual TLS)'), implies: 'tls-cert' })
@@ -74,6 +88,8 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
       if (perAddress !== undefined && !(Number.isInteger(perAddress) && perAddress >= 1)) {
         return `--max-connections-per-address must be a whole number ≥ 1${env('max-connections-per-address')}`;
       }
+      const httpPort = argv['http-port'];
+      if (httpPort !== undefined && !(Number.isInteger(httpPort) && httpPort >= 0 && httpPort <= 65535)) return `--http-port must be a port number${env('http-port')}`;
       return true;
     }) as Argv<ServeOptions>;
 }
@@ -103,7 +119,7 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
     const launcher = launcherOrExit(argv);
     const snapshot = loadConfigOrExit(argv);
     // Started by a systemd .socket: listen on the passed sockets instead of binding --host/--port.
-    // `activated.http` is the HTTP door's socket (FileDescriptorName=http).
+    // `activated.http` is the HTTP door's socket (FileDescriptorName=http): it opens that door.
     let activated: ActivatedSockets;
     try {
       activated = takeActivatedSockets(process.env);
@@ -126,18 +142,32 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
         host: argv.host,
         port: argv.port,
         fd: activated.tcp,
-        maxConnections: argv['max-connections'],
-        maxConnectionsPerAddress: argv['max-connections-per-address'] ?? defaultMaxPerAddress(argv['max-connections']),
         maxRequestBytes: argv['max-request-bytes'],
         requestTimeoutMs: argv['request-timeout'] * 1000,
         tls,
       },
+      connections: { maxConnections: argv['max-connections'], maxPerAddress: argv['max-connections-per-address'] ?? defaultMaxPerAddress(argv['max-connections']) },
+      // The HTTP door opens with --http-port, or on a socket systemd passed as `http`.
+      http:
+        argv['http-port'] === undefined && activated.http === undefined
+          ? null
+          : {
+              host: argv['http-host'] ?? argv.host,
+              port: argv['http-port'] ?? 0,
+              fd: activated.http,
+              maxRequestBytes: argv['max-request-bytes'],
+              requestTimeoutMs: argv['request-timeout'] * 1000,
+              metricsToken: argv['metrics-token'] ?? null,
+              tls,
+            },
+      version: packageVersion(),
       relay: {
         maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null,
         maxBufferedOutput: argv['max-buffered-output'] > 0 ? argv['max-buffered-output'] : null,
         launcher,
         throttle: { maxFailures: argv['auth-fail-limit'], windowMs: argv['auth-fail-window'] * 1000 },
       },
+      jobs: { stateDir: argv['state-dir'], maxJobs: argv['max-jobs'], retentionMs: argv['job-retention'] * 1000 },
       shutdownGraceMs: argv['shutdown-grace'] * 1000,
       logger,
       notifySend: notifySender(),

@@ -16,6 +16,7 @@ export interface ClientTlsOptions {
 export interface ConnectionOptions {
   host?: string; // default 127.0.0.1
   port?: number; // default 7777
+  url?: string; // the relay's HTTP door (`http(s)://host:port`); used instead of host and port
   key: string; // the auth key; sent in the request, never logged
   tls?: boolean | ClientTlsOptions; // true: TLS with the system's CAs
   connectTimeoutMs?: number; // default 10 000; covers the TLS handshake too
@@ -29,6 +30,7 @@ export interface CallOptions extends ConnectionOptions {
   payload?: Buffer | string; // sent as UTF-8 text when it is clean, else base64
   timeout?: number; // seconds; may only lower the configured limit
   id?: string; // echoed back as `id`
+  detach?: boolean; // start a job and answer at once with its `job_id` (SPEC 10)
 }
 
 export interface ResultEvent {

@@ -1,19 +1,25 @@
-// The serve process: config, logger, core road, listener, and the signals of SPEC 6.
+// The serve process: config, logger, core road, listeners, and the signals of SPEC 6.
 import type { ConfigSnapshot } from '../config/index.js';
 import { autoLauncher } from '../exec/index.js';
 import { createServiceNotifier, type NotifySend } from '../host/index.js';
 import { announce, type Logger } from '../log/index.js';
-import { createRelay, type RelayOptions } from '../relay/index.js';
-import { ConnectionLimits, startRelayServer, type ServerOptions } from '../server/index.js';
+import { createRelay, Jobs, type JobsOptions, type RelayOptions } from '../relay/index.js';
+import { ConnectionLimits, loadHttpDoor, startRelayServer, type ConnectionLimitOptions, type HttpServer, type HttpServerOptions, type ServerOptions } from '../server/index.js';
 import { createConfigHolder, type ConfigSource } from './config-holder.js';
+import type { DaemonMetrics } from './metrics.js';
 
 export interface DaemonOptions {
   config: ConfigSource;
   snapshot: ConfigSnapshot; // loaded and checked before anything is bound
-  server: Omit<ServerOptions, 'limits'> & { maxConnections: number; maxConnectionsPerAddress: number };
+  server: Omit<ServerOptions, 'connections'>;
+  connections: ConnectionLimitOptions; // counted across every door
+  // The HTTP door (SPEC 11), when `--http-port` is given or systemd passed an `http` socket.
+  http: Omit<HttpServerOptions, 'connections' | 'metrics'> | null;
   relay: Pick<RelayOptions, 'throttle' | 'maxRunning' | 'maxBufferedOutput' | 'launcher'>;
+  jobs?: Omit<JobsOptions, 'logger'>; // detached jobs (SPEC 10); without it they are refused
   shutdownGraceMs: number;
   logger: Logger;
+  version: string;
   // sd_notify through the native addon when it is built; else systemd-notify (NOTIFY_SOCKET only).
   notifySend?: NotifySend | null;
 }
@@ -22,7 +28,22 @@ export interface DaemonOptions {
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const { logger } = options;
   const config = createConfigHolder(options.config, options.snapshot, logger);
-  const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger });
+  const jobs = options.jobs === undefined ? null : new Jobs({ ...options.jobs, logger });
+  // Before serving: jobs a crashed daemon left `running` become `lost`, their groups are killed.
+  await jobs?.recover();
+  let running = (): number => 0;
+  let jobsRunning = (): number => 0;
+  // Metrics are read through the HTTP door only: without it, neither fastify nor prom-client is
+  // loaded (a faster start for the plain TCP daemon).
+  const metrics: DaemonMetrics | null = options.http
+    ? (await import('./metrics.js')).createDaemonMetrics({ commandsRunning: () => running(), jobsRunning: () => jobsRunning() }, options.version)
+    : null;
+  const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger, jobs, ...(metrics ? { observer: metrics.observer } : {}) });
+  running = () => relay.running();
+  jobsRunning = () => relay.jobsRunning();
+  // One count of open connections for every door, so the limits hold across them.
+  const limits = new ConnectionLimits(options.connections);
+  const connections = metrics ? metrics.countConnections(limits) : limits;
   let listeningOn = '';
   let serving = false; // READY=1 only between listening and the drain
   const notifier = createServiceNotifier({
@@ -34,7 +55,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading configuration');
     if (serving) notifier.reloading();
-    config.reload();
+    const ok = config.reload();
+    metrics?.configReloaded(ok);
     if (serving) notifier.ready();
   });
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
@@ -42,23 +64,39 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     process.once('SIGINT', () => resolve('SIGINT'));
   });
 
-  // One count of open connections for every door, so the limits hold across them.
-  const limits = new ConnectionLimits({ maxConnections: options.server.maxConnections, maxPerAddress: options.server.maxConnectionsPerAddress });
-  const server = await startRelayServer({ ...options.server, limits }, relay, logger);
+  const server = await startRelayServer({ ...options.server, connections }, relay, logger);
+  let http: HttpServer | null = null;
+  if (options.http) {
+    const { startHttpServer } = await loadHttpDoor();
+    http = await startHttpServer({ ...options.http, connections, metrics: metrics ? metrics.render : null }, relay, logger);
+  }
   const launcher = (options.relay.launcher ?? autoLauncher()).name;
-  announce(logger, { host: server.host, port: server.port, tls: options.server.tls !== null, launcher, files: options.snapshot.files }, 'listening');
+  announce(
+    logger,
+    {
+      host: server.host,
+      port: server.port,
+      ...(http ? { http_host: http.host, http_port: http.port } : {}),
+      tls: options.server.tls !== null,
+      launcher,
+      files: options.snapshot.files,
+    },
+    'listening',
+  );
   listeningOn = `listening on ${server.host}:${server.port}; `;
   serving = true;
   notifier.ready();
 
   const signal = await stopSignal;
-  logger.info({ signal, running: relay.inFlight(), grace_ms: options.shutdownGraceMs }, 'shutting down');
+  logger.info({ signal, running: relay.inFlight(), jobs: relay.jobsRunning(), grace_ms: options.shutdownGraceMs }, 'shutting down');
   listeningOn = 'draining; ';
   serving = false;
   notifier.stopping();
   server.stopAccepting();
+  // The HTTP door keeps listening through the drain so /healthz can say 503.
+  http?.startDrain();
   await relay.shutdown(options.shutdownGraceMs);
-  await server.closeConnections(2000);
+  await Promise.all([server.closeConnections(2000), http?.close(2000)]);
   logger.info('stopped');
   await notifier.close();
 }

@@ -3,7 +3,7 @@
 import type { OutputEvent, OutputStream } from '../protocol/types.js';
 import { createStreamDecoder } from './decode.js';
 import { createOutputBudget } from './output-cap.js';
-import type { OutputAccount, OutputListener } from './types.js';
+import type { OutputAccount, OutputListener, OutputSink } from './types.js';
 
 export interface CollectedOutput {
   stdout: string; // '' in stream mode
@@ -18,13 +18,15 @@ export interface OutputCollector {
   finish(): Promise<CollectedOutput>;
 }
 
-// Caps, decodes and keeps or streams output; calls onCapReached once, when a byte is dropped
-// (past maxOutput, or past what the daemon-wide account still lets this run keep).
+// Caps, decodes and keeps or streams output (or hands the raw bytes to a sink); calls onCapReached
+// once, when a byte is dropped (past maxOutput, or past what the daemon-wide account still lets
+// this run keep).
 export function createOutputCollector(
   maxOutput: number | null,
   onOutput: OutputListener | null,
   onCapReached: () => void,
   account: OutputAccount | null = null,
+  sink: OutputSink | null = null,
 ): OutputCollector {
   const budget = createOutputBudget(maxOutput);
   const decoders = { stdout: createStreamDecoder(), stderr: createStreamDecoder() };
@@ -33,7 +35,7 @@ export function createOutputCollector(
   let cutByAccount = false;
   // RunPlan: maxOutput null means nothing is captured; without a listener, output is dropped.
   const capture = maxOutput !== null;
-  const keeps = capture && onOutput === null;
+  const keeps = capture && onOutput === null && sink === null; // a sink spools: nothing is held
 
   const deliver = (event: OutputStream, data: string): void | Promise<void> => {
     if (data === '') return;
@@ -56,9 +58,11 @@ export function createOutputCollector(
         onCapReached();
       }
       if (fits.length === 0) return;
+      if (sink !== null) return sink(fits);
       return deliver(stream, decoders[stream].write(fits));
     },
     async finish() {
+      if (sink !== null) return { stdout: '', stderr: '', truncated: budget.exceeded };
       await deliver('stdout', decoders.stdout.end());
       await deliver('stderr', decoders.stderr.end());
       return { stdout: kept.stdout.join(''), stderr: kept.stderr.join(''), truncated: budget.exceeded || cutByAccount };

@@ -38,6 +38,7 @@ export async function runCommand(plan: RunPlan, launcher?: Launcher): Promise<Ru
     return notRun('start_failed', error instanceof Error ? error.message : String(error), elapsed());
   }
   const pgid = subprocess.pid;
+  if (pgid !== undefined) plan.onSpawn?.(pgid);
 
   let reason: StopReason | null = null;
   let leaderExited = false;
@@ -55,7 +56,7 @@ export async function runCommand(plan: RunPlan, launcher?: Launcher): Promise<Ru
     });
   };
 
-  const collector = createOutputCollector(plan.maxOutput, gate.listener, () => stop('output_cap'), plan.outputAccount ?? null);
+  const collector = createOutputCollector(plan.maxOutput, gate.listener, () => stop('output_cap'), plan.outputAccount ?? null, plan.outputSink ?? null);
   const reader = readOutput(subprocess.stdout, subprocess.stderr, (stream, chunk) => collector.push(stream, chunk));
   // No orphan outlives its request: whatever the leader leaves in its group is killed too.
   subprocess.onLeaderExit(() => {

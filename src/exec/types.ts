@@ -11,6 +11,9 @@ export type OutputListener = (event: OutputEvent) => void | Promise<void>;
 export interface OutputAccount {
   take(bytes: number): boolean;
 }
+// Takes the raw bytes of stdout and stderr, interleaved as produced and within the cap, instead
+// of the collector (a detached job spools them to a file). A promise pauses the pipes likewise.
+export type OutputSink = (chunk: Buffer) => void | Promise<void>;
 
 export interface RunPlan {
   argv: readonly string[]; // final argv, shell wrapper included; argv[0] is the program
@@ -26,6 +29,8 @@ export interface RunPlan {
   clientGone: AbortSignal | null; // aborted by the door when the client disappears
   killOnDisconnect: boolean;
   cancel: AbortSignal | null; // aborted at shutdown: kill, outcome `cancelled`
+  outputSink?: OutputSink | null; // raw output goes there and nothing is kept (jobs, SPEC 10)
+  onSpawn?: ((pid: number) => void) | null; // told the leader's pid (= its group id) once started
 }
 
 export type RunOutcome =
@@ -70,6 +75,8 @@ export interface PrepareInput {
   clientGone: AbortSignal | null;
   cancel: AbortSignal | null;
   outputAccount?: OutputAccount | null;
+  outputSink?: OutputSink | null;
+  onSpawn?: ((pid: number) => void) | null;
 }
 
 export interface PreparedRun {

@@ -6,18 +6,20 @@ import { FailureThrottle, type ThrottleOptions } from '../auth/index.js';
 import type { CommandSpec, ConfigSnapshot } from '../config/index.js';
 import { prepareRun, runCommand, type Launcher, type RunResult } from '../exec/index.js';
 import type { Logger } from '../log/index.js';
-import { parseRequest, RelayError, type CodeName, type RelayRequest, type RelayResponse } from '../protocol/index.js';
-import { writeAuditLine } from './audit.js';
+import { parseRequest, RelayError, validateRequestValue, type CodeName, type RelayRequest, type RelayResponse } from '../protocol/index.js';
+import { maskArguments, writeAuditLine, writeJobEndLine } from './audit.js';
 import { authenticate } from './authenticate.js';
 import type { RoadContext } from './context.js';
 import { InFlight } from './in-flight.js';
+import { answerJobOp, commandName, jobEndOf, jobOwner } from './job-ops.js';
+import type { Jobs } from './jobs/index.js';
 import { listCommands } from './list.js';
 import { checkArguments, decodePayload } from './policy.js';
 import { outcomeOfError, outcomeOfRun, type Outcome } from './respond.js';
 import { resolveCommand } from './resolve.js';
 import { OutputMemory } from './output-memory.js';
 import { RunSlots } from './slots.js';
-import type { Caller, RequestIo } from './types.js';
+import type { Caller, RelayObserver, RequestIo, ValueCredential, ValueOverrides } from './types.js';
 
 export interface RelayOptions {
   getSnapshot: () => ConfigSnapshot; // read once per request; SIGHUP swaps what it returns
@@ -26,11 +28,16 @@ export interface RelayOptions {
   maxRunning?: number | null; // commands running at once across the daemon (3005)
   maxBufferedOutput?: number | null; // captured output held across the daemon (3005 past it)
   launcher?: Launcher; // what --spawn resolved to (SPEC 5.5); default auto
+  observer?: RelayObserver; // metrics
+  jobs?: Jobs | null; // detached jobs (SPEC 10); without it `detach` and the job ops are refused
 }
 
 export interface Relay {
   // Runs one request through the whole road. Never throws: every failure is a response.
   handle(body: Buffer | string, caller: Caller, io: RequestIo): Promise<RelayResponse>;
+  // The same road for a door that parsed the JSON itself (HTTP): validated with the same
+  // schema, the key from the body or beside it. Never throws.
+  handleValue(value: unknown, credential: ValueCredential, overrides: ValueOverrides, caller: Caller, io: RequestIo): Promise<RelayResponse>;
   // Answers a request that never reached the road (too large, too slow, …) and audit-logs it;
   // detail completes the code's message.
   reject(codeName: CodeName, caller: Caller, detail?: string): RelayResponse;
@@ -38,6 +45,10 @@ export interface Relay {
   inFlight(): number;
   // How many requests have been answered since the start (systemd STATUS=).
   served(): number;
+  // How many commands are running now.
+  running(): number;
+  // How many detached jobs are running now.
+  jobsRunning(): number;
   // Refuses new runs, waits up to graceMs for running commands, then cancels the rest (3007).
   shutdown(graceMs: number): Promise<void>;
 }
@@ -51,6 +62,7 @@ export function createRelay(options: RelayOptions): Relay {
   const outputMemory = new OutputMemory(options.maxBufferedOutput ?? null);
   const inFlight = new InFlight();
   const cancel = new AbortController();
+  const jobs = options.jobs ?? null;
   let shuttingDown = false;
 
   function newContext(caller: Caller): RoadContext {
@@ -71,13 +83,16 @@ export function createRelay(options: RelayOptions): Relay {
     if (context.request?.id !== undefined) response.id = context.request.id;
     if (outcome.truncated) response.truncated = true;
     writeAuditLine(logger, context, response);
+    options.observer?.requestFinished(context.caller.transport, response.code, performance.now() - context.startedAt);
     return response;
   }
 
-  async function run(context: RoadContext, command: CommandSpec, request: RelayRequest, io: RequestIo): Promise<RunResult> {
+  // Runs the command, or starts it as a job and resolves with the job's id.
+  async function run(context: RoadContext, command: CommandSpec, request: RelayRequest, io: RequestIo): Promise<RunResult | string> {
     checkArguments(command, request.arguments);
     const payload = decodePayload(command, request);
     if (shuttingDown) throw new RelayError('CANCELLED', 'the daemon is shutting down');
+    if (request.detach) return startJob(context, command, request, payload);
     if (!outputMemory.hasRoom()) throw new RelayError('BUSY', 'the daemon holds as much command output as --max-buffered-output allows');
     const release = slots.acquire(command);
     const account = outputMemory.open();
@@ -119,17 +134,73 @@ export function createRelay(options: RelayOptions): Relay {
     }
   }
 
-  async function road(context: RoadContext, body: Buffer | string, io: RequestIo): Promise<RelayResponse> {
-    const request = parseRequest(body, context.caller.signer !== undefined);
+  // A detached run (SPEC 10): the same checks, then the command runs on as a job that holds its
+  // concurrency slot until it ends; the answer carries the job's id at once.
+  async function startJob(context: RoadContext, command: CommandSpec, request: RelayRequest, payload: Buffer | null): Promise<string> {
+    if (jobs === null) throw new RelayError('MALFORMED', 'this relay keeps no jobs');
+    const release = slots.acquire(command);
+    try {
+      return await jobs.start(
+        {
+          owner: jobOwner(context),
+          label: context.key?.label ?? '',
+          command: commandName(command),
+          args: maskArguments(command, request.arguments) ?? [],
+          run: async (job) => {
+            try {
+              const prepared = await prepareRun(command, {
+                args: request.arguments,
+                payload,
+                stream: false,
+                requestTimeoutMs: request.timeout === undefined ? null : Math.ceil(request.timeout * 1000),
+                meta: {
+                  requestId: context.requestId,
+                  keyLabel: context.key?.label ?? '',
+                  cluster: command.cluster,
+                  command: command.name,
+                  remoteAddress: context.caller.remoteAddress,
+                  remotePort: context.caller.remotePort,
+                },
+                onOutput: null,
+                clientGone: null, // on_disconnect does not apply to a job
+                cancel: AbortSignal.any([cancel.signal, job.cancel]),
+                outputSink: job.sink,
+                onSpawn: job.onSpawn,
+              });
+              try {
+                return jobEndOf(await runCommand(prepared.plan, options.launcher));
+              } finally {
+                await prepared.cleanup();
+              }
+            } finally {
+              release();
+            }
+          },
+        },
+        (record, durationMs) => writeJobEndLine(logger, context, record, durationMs),
+      );
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  async function road(context: RoadContext, parse: () => RelayRequest, io: RequestIo): Promise<RelayResponse> {
+    const request = parse();
     context.request = request;
-    context.key = authenticate(context, throttle, logger);
+    context.key = authenticate(context, throttle, logger, options.observer);
     if (request.op === 'list') {
       const commands = listCommands(context.snapshot, context.key);
       return finish(context, { code: 0, message: `${commands.length} commands`, exit_code: null, signal: null }, { commands });
     }
+    if (request.op === 'job' || request.op === 'jobs' || request.op === 'cancel') {
+      const answer = await answerJobOp(context, jobs, request, io.clientGone);
+      return finish(context, answer.outcome, answer.extra);
+    }
     const command = resolveCommand(context, logger);
     context.command = command;
     const result = await run(context, command, request, io);
+    if (typeof result === 'string') return finish(context, { code: 0, message: 'Job started', exit_code: null, signal: null }, { job_id: result });
     return finish(context, outcomeOfRun(result, request.stream));
   }
 
@@ -139,31 +210,47 @@ export function createRelay(options: RelayOptions): Relay {
     return finish(context, outcomeOfError(new RelayError('INTERNAL')));
   }
 
+  async function enter(caller: Caller, parse: () => RelayRequest, io: RequestIo): Promise<RelayResponse> {
+    const context = newContext(caller);
+    const done = inFlight.enter();
+    try {
+      return await road(context, parse, io);
+    } catch (error) {
+      return failed(context, error);
+    } finally {
+      done();
+    }
+  }
+
   return {
-    async handle(body, caller, io) {
-      const context = newContext(caller);
-      const done = inFlight.enter();
-      try {
-        return await road(context, body, io);
-      } catch (error) {
-        return failed(context, error);
-      } finally {
-        done();
-      }
-    },
+    handle: (body, caller, io) => enter(caller, () => parseRequest(body, caller.signer !== undefined), io),
+    handleValue: (value, credential, overrides, caller, io) =>
+      enter(
+        caller,
+        () => {
+          const request = validateRequestValue(value, caller.signer !== undefined, credential.authKey);
+          if (overrides.stream !== undefined) request.stream = overrides.stream;
+          return request;
+        },
+        io,
+      ),
     reject(codeName, caller, detail) {
       return failed(newContext(caller), new RelayError(codeName, detail));
     },
     inFlight: () => inFlight.count(),
     served: () => inFlight.served(),
+    running: () => slots.running(),
+    jobsRunning: () => jobs?.running() ?? 0,
     async shutdown(graceMs) {
       shuttingDown = true;
-      const drained = await inFlight.idle(graceMs);
-      if (!drained) {
+      jobs?.releaseWaiters(); // long-polls answer now with what there is
+      const [drained, jobsDrained] = await Promise.all([inFlight.idle(graceMs), jobs?.idle(graceMs) ?? true]);
+      if (!drained || !jobsDrained) {
         logger.warn({ running: slots.running(), grace_ms: graceMs }, 'shutdown grace over: cancelling running commands');
         cancel.abort();
-        await inFlight.idle(null);
+        await Promise.all([inFlight.idle(null), jobs?.idle(null)]);
       }
+      jobs?.close();
     },
   };
 }

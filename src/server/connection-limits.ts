@@ -60,3 +60,6 @@ export class ConnectionLimits {
     return this.total;
   }
 }
+
+// What a door needs of the shared connection limits.
+export type ConnectionGate = Pick<ConnectionLimits, 'tryOpen'>;

@@ -7,13 +7,13 @@ import { encodeLine } from '../protocol/index.js';
 import type { Caller, Relay } from '../relay/index.js';
 import { setLongTimeout } from '../timers/index.js';
 import { serveConnection, type ConnectionBounds } from './connection.js';
-import type { ConnectionLimits } from './connection-limits.js';
+import type { ConnectionGate } from './connection-limits.js';
 
 export interface ServerOptions extends ConnectionBounds {
   host: string;
   port: number;
   tls: TlsOptions | null; // cert/key (and ca for mutual TLS); null = plain TCP
-  limits: ConnectionLimits; // shared by every door of the daemon
+  connections: ConnectionGate; // shared by every door of the daemon
   fd?: number | undefined; // an already listening socket (systemd socket activation) instead of host/port
 }
 
@@ -97,7 +97,7 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
       transport,
     };
     raw.on('error', (error) => logger.debug({ remote: caller.remoteAddress, err: error.message }, 'connection error'));
-    const admitted = options.limits.tryOpen(caller.remoteAddress);
+    const admitted = options.connections.tryOpen(caller.remoteAddress);
     if (typeof admitted === 'string') {
       // Not counted, so bounded tightly: the 9001 answer, then closed.
       if (tlsServer !== null) return startTls(raw, caller, REFUSED_LINGER_MS, admitted);
