@@ -28,7 +28,7 @@ describe('HTTP door limits', () => {
     daemon = await startHttpDaemon({
       auth: AUTH_CONF,
       relays: HTTP_RELAYS,
-      args: ['--max-connections', '3', '--auth-fail-limit', '2', '--request-timeout', '1', '--max-request-bytes', '1024', '--metrics-token', TOKEN],
+      args: ['--max-connections', '3', '--max-connections-per-address', '3', '--auth-fail-limit', '2', '--request-timeout', '1', '--max-request-bytes', '1024', '--metrics-token', TOKEN],
     });
   });
   after(async () => {
