@@ -6,6 +6,7 @@ import { runDaemon } from '../daemon/index.js';
 import { createLogger, toPinoLevel } from '../log/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { envDefault, envName, type GlobalOptions } from './options.js';
+import { packageVersion } from './version.js';
 
 interface ServeOptions extends GlobalOptions {
   host: string;
@@ -22,6 +23,9 @@ interface ServeOptions extends GlobalOptions {
   'tls-cert'?: string | undefined;
   'tls-key'?: string | undefined;
   'tls-ca'?: string | undefined;
+  'http-port'?: number | undefined;
+  'http-host'?: string | undefined;
+  'metrics-token'?: string | undefined;
 }
 
 const COUNT_OPTIONS = ['port', 'max-request-bytes', 'request-timeout', 'max-connections', 'timeout', 'max-output', 'shutdown-grace', 'max-running', 'auth-fail-limit', 'auth-fail-window'] as const;
@@ -45,6 +49,9 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
     .option('max-running', count('max-running', 'commands running at once across the daemon (0 = unlimited); one more: code 3005', 0))
     .option('auth-fail-limit', count('auth-fail-limit', 'failed authentications per address within the window before code 1002 (0 = off)', 10))
     .option('auth-fail-window', count('auth-fail-window', 'seconds the failure count of an address lasts', 60))
+    .option('http-port', { type: 'number', default: envDefault('http-port') === undefined ? undefined : Number(envDefault('http-port')), describe: `open the HTTP door on this port (0 = ephemeral)${env('http-port')}` })
+    .option('http-host', text('http-host', 'address of the HTTP door (default: --host)'))
+    .option('metrics-token', text('metrics-token', 'GET /metrics requires Authorization: Bearer TOKEN'))
     .option('tls-cert', { ...text('tls-cert', 'serve TLS with this certificate (PEM)'), implies: 'tls-key' })
     .option('tls-key', { ...text('tls-key', 'private key of --tls-cert (PEM)'), implies: 'tls-cert' })
     .option('tls-ca', { ...text('tls-ca', 'require client certificates signed by this CA (mutual TLS)'), implies: 'tls-cert' })
@@ -54,6 +61,8 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
         const value = argv[name];
         if (!Number.isFinite(value) || value < 0) return `--${name} must be a number ≥ 0${env(name)}`;
       }
+      const httpPort = argv['http-port'];
+      if (httpPort !== undefined && !(Number.isInteger(httpPort) && httpPort >= 0 && httpPort <= 65535)) return `--http-port must be a port number${env('http-port')}`;
       return true;
     }) as Argv<ServeOptions>;
 }
@@ -89,11 +98,23 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
       server: {
         host: argv.host,
         port: argv.port,
-        maxConnections: argv['max-connections'],
         maxRequestBytes: argv['max-request-bytes'],
         requestTimeoutMs: argv['request-timeout'] * 1000,
         tls,
       },
+      connections: { maxConnections: argv['max-connections'], maxPerAddress: argv['max-connections'] },
+      http:
+        argv['http-port'] === undefined
+          ? null
+          : {
+              host: argv['http-host'] ?? argv.host,
+              port: argv['http-port'],
+              maxRequestBytes: argv['max-request-bytes'],
+              requestTimeoutMs: argv['request-timeout'] * 1000,
+              metricsToken: argv['metrics-token'] ?? null,
+              tls,
+            },
+      version: packageVersion(),
       relay: {
         maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null,
         throttle: { maxFailures: argv['auth-fail-limit'], windowMs: argv['auth-fail-window'] * 1000 },

@@ -21,6 +21,7 @@ export const EXIT_STATUS_BY_CODE: Partial<Record<CodeName, number>> = {
   THROTTLED: 251,
   UNKNOWN_CLUSTER: 252,
   UNKNOWN_COMMAND: 252,
+  UNKNOWN_JOB: 252,
   ARGS_REJECTED: 253, // the request was refused as sent
   REQUEST_TOO_LARGE: 253,
   PAYLOAD_REJECTED: 253,

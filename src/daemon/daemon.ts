@@ -1,41 +1,65 @@
-// The serve process: config, logger, core road, listener, and the signals of SPEC 6.
+// The serve process: config, logger, core road, listeners, and the signals of SPEC 6.
 import type { ConfigSnapshot } from '../config/index.js';
 import { announce, type Logger } from '../log/index.js';
 import { createRelay, type RelayOptions } from '../relay/index.js';
-import { startRelayServer, type ServerOptions } from '../server/index.js';
+import { ConnectionLimits, startHttpServer, startRelayServer, type ConnectionLimitOptions, type HttpServer, type HttpServerOptions, type ServerOptions } from '../server/index.js';
 import { createConfigHolder, type ConfigSource } from './config-holder.js';
+import { createDaemonMetrics } from './metrics.js';
 
 export interface DaemonOptions {
   config: ConfigSource;
   snapshot: ConfigSnapshot; // loaded and checked before anything is bound
-  server: ServerOptions;
+  server: Omit<ServerOptions, 'connections'>;
+  connections: ConnectionLimitOptions; // counted across every door
+  // The HTTP door (SPEC 11), when `--http-port` is given.
+  http: Omit<HttpServerOptions, 'connections' | 'metrics'> | null;
   relay: Pick<RelayOptions, 'throttle' | 'maxRunning'>;
   shutdownGraceMs: number;
   logger: Logger;
+  version: string;
 }
 
 // Serves until SIGTERM/SIGINT, then drains and resolves (the caller exits 0).
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const { logger } = options;
   const config = createConfigHolder(options.config, options.snapshot, logger);
-  const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger });
+  let running = (): number => 0;
+  // Jobs (SPEC 10) replace this source once they exist.
+  const metrics = createDaemonMetrics({ commandsRunning: () => running(), jobsRunning: () => 0 }, options.version);
+  const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger, observer: metrics.observer });
+  running = () => relay.running();
+  const connections = metrics.countConnections(new ConnectionLimits(options.connections));
   // Handlers first: a supervisor may signal as soon as it reads `listening`.
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading configuration');
-    config.reload();
+    metrics.configReloaded(config.reload());
   });
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
 
-  const server = await startRelayServer(options.server, relay, logger);
-  announce(logger, { host: server.host, port: server.port, tls: options.server.tls !== null, files: options.snapshot.files }, 'listening');
+  const server = await startRelayServer({ ...options.server, connections }, relay, logger);
+  let http: HttpServer | null = null;
+  if (options.http) http = await startHttpServer({ ...options.http, connections, metrics: metrics.render }, relay, logger);
+  announce(
+    logger,
+    {
+      host: server.host,
+      port: server.port,
+      ...(http ? { http_host: http.host, http_port: http.port } : {}),
+      tls: options.server.tls !== null,
+      files: options.snapshot.files,
+    },
+    'listening',
+  );
 
   const signal = await stopSignal;
   logger.info({ signal, running: relay.inFlight(), grace_ms: options.shutdownGraceMs }, 'shutting down');
   server.stopAccepting();
+  // The HTTP door keeps listening through the drain so /healthz can say 503.
+  http?.startDrain();
   await relay.shutdown(options.shutdownGraceMs);
-  await server.closeConnections(2000);
+  await Promise.all([server.closeConnections(2000), http?.close(2000)]);
   logger.info('stopped');
 }

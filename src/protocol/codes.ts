@@ -11,6 +11,7 @@ export const codes = {
   REQUEST_TOO_LARGE: { code: 2003, message: 'Request too large' },
   PAYLOAD_REJECTED: { code: 2004, message: 'Payload not accepted' },
   REQUEST_TIMEOUT: { code: 2005, message: 'No complete request in time' },
+  UNKNOWN_JOB: { code: 2006, message: 'Unknown job' },
   MALFORMED: { code: 2099, message: 'Malformed request' },
   EXIT_NONZERO: { code: 3001, message: 'Command exited with code' },
   TIMED_OUT: { code: 3002, message: 'Command ran past its time limit and was killed' },

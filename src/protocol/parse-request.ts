@@ -20,13 +20,24 @@ interface RawRequest {
 // Parses one framed request. `signed` drops the auth_key requirement (SPEC 9 envelopes).
 export function parseRequest(body: Buffer | string, signed = false): RelayRequest {
   const text = typeof body === 'string' ? body : decodeUtf8(body);
-  const parsed = parseJson(text);
+  return validateRequestValue(parseJson(text), signed);
+}
+
+// Validates a JSON value a door already parsed (HTTP) with the same schema, no second parse.
+// `keyOutside`: the door carried the key beside the body (`Authorization: Bearer`), so the
+// body need not hold one; a body key that differs from it is refused.
+export function validateRequestValue(parsed: unknown, signed = false, keyOutside?: string): RelayRequest {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new RelayError('MALFORMED', 'request must be a JSON object');
   }
-  const validate = signed ? validateSignedRequest : validateRequest;
+  const validate = signed || keyOutside !== undefined ? validateSignedRequest : validateRequest;
   if (!validate(parsed)) throw new RelayError('MALFORMED', describeSchemaError(validate.errors));
-  return normalise(parsed as RawRequest);
+  const request = normalise(parsed as RawRequest);
+  if (keyOutside !== undefined) {
+    if ('auth_key' in parsed && request.auth_key !== keyOutside) throw new RelayError('MALFORMED', 'two different keys (body and Authorization)');
+    request.auth_key = keyOutside;
+  }
+  return request;
 }
 
 function decodeUtf8(body: Buffer): string {

@@ -5,13 +5,15 @@ import type { KeyEntry } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import { RelayError } from '../protocol/index.js';
 import type { RoadContext } from './context.js';
+import type { RelayObserver } from './types.js';
 
 // Fails with 1000 (one message for every reason; the log says which) or 1002 when throttled.
-export function authenticate(context: RoadContext, throttle: FailureThrottle, logger: Logger): KeyEntry {
+export function authenticate(context: RoadContext, throttle: FailureThrottle, logger: Logger, observer?: RelayObserver): KeyEntry {
   const { caller, request, snapshot } = context;
   const remote = caller.remoteAddress;
   if (throttle.isBlocked(remote)) {
     logger.warn({ request_id: context.requestId, remote, reason: 'throttled' }, 'authentication refused');
+    observer?.authFailed('throttled');
     throw new RelayError('THROTTLED');
   }
   const entry =
@@ -22,6 +24,7 @@ export function authenticate(context: RoadContext, throttle: FailureThrottle, lo
   if (reason !== null) {
     throttle.recordFailure(remote);
     logger.warn({ request_id: context.requestId, remote, key: entry?.label, reason }, 'authentication failed');
+    observer?.authFailed(reason);
     throw new RelayError('AUTH_FAILED');
   }
   return entry as KeyEntry;

@@ -1,2 +1,2 @@
 export { createRelay, type Relay, type RelayOptions } from './relay.js';
-export type { Caller, RequestIo } from './types.js';
+export type { Caller, RelayObserver, RequestIo, ValueCredential, ValueOverrides } from './types.js';

@@ -6,7 +6,7 @@ import { FailureThrottle, type ThrottleOptions } from '../auth/index.js';
 import type { CommandSpec, ConfigSnapshot } from '../config/index.js';
 import { prepareRun, runCommand, type RunResult } from '../exec/index.js';
 import type { Logger } from '../log/index.js';
-import { parseRequest, RelayError, type CodeName, type RelayRequest, type RelayResponse } from '../protocol/index.js';
+import { parseRequest, RelayError, validateRequestValue, type CodeName, type RelayRequest, type RelayResponse } from '../protocol/index.js';
 import { writeAuditLine } from './audit.js';
 import { authenticate } from './authenticate.js';
 import type { RoadContext } from './context.js';
@@ -16,22 +16,28 @@ import { checkArguments, decodePayload } from './policy.js';
 import { outcomeOfError, outcomeOfRun, type Outcome } from './respond.js';
 import { resolveCommand } from './resolve.js';
 import { RunSlots } from './slots.js';
-import type { Caller, RequestIo } from './types.js';
+import type { Caller, RelayObserver, RequestIo, ValueCredential, ValueOverrides } from './types.js';
 
 export interface RelayOptions {
   getSnapshot: () => ConfigSnapshot; // read once per request; SIGHUP swaps what it returns
   logger: Logger;
   throttle?: ThrottleOptions; // failed-authentication limit per address (1002)
   maxRunning?: number | null; // commands running at once across the daemon (3005)
+  observer?: RelayObserver; // metrics
 }
 
 export interface Relay {
   // Runs one request through the whole road. Never throws: every failure is a response.
   handle(body: Buffer | string, caller: Caller, io: RequestIo): Promise<RelayResponse>;
+  // The same road for a door that parsed the JSON itself (HTTP): validated with the same
+  // schema, the key from the body or beside it. Never throws.
+  handleValue(value: unknown, credential: ValueCredential, overrides: ValueOverrides, caller: Caller, io: RequestIo): Promise<RelayResponse>;
   // Answers a request that never reached the road (too large, too slow, …) and audit-logs it.
-  reject(codeName: CodeName, caller: Caller): RelayResponse;
+  reject(codeName: CodeName, caller: Caller, detail?: string): RelayResponse;
   // How many requests are on the road now.
   inFlight(): number;
+  // How many commands are running now.
+  running(): number;
   // Refuses new runs, waits up to graceMs for running commands, then cancels the rest (3007).
   shutdown(graceMs: number): Promise<void>;
 }
@@ -64,6 +70,7 @@ export function createRelay(options: RelayOptions): Relay {
     if (context.request?.id !== undefined) response.id = context.request.id;
     if (outcome.truncated) response.truncated = true;
     writeAuditLine(logger, context, response);
+    options.observer?.requestFinished(context.caller.transport, response.code, performance.now() - context.startedAt);
     return response;
   }
 
@@ -100,10 +107,10 @@ export function createRelay(options: RelayOptions): Relay {
     }
   }
 
-  async function road(context: RoadContext, body: Buffer | string, io: RequestIo): Promise<RelayResponse> {
-    const request = parseRequest(body, context.caller.signer !== undefined);
+  async function road(context: RoadContext, parse: () => RelayRequest, io: RequestIo): Promise<RelayResponse> {
+    const request = parse();
     context.request = request;
-    context.key = authenticate(context, throttle, logger);
+    context.key = authenticate(context, throttle, logger, options.observer);
     if (request.op === 'list') {
       const commands = listCommands(context.snapshot, context.key);
       return finish(context, { code: 0, message: `${commands.length} commands`, exit_code: null, signal: null }, { commands });
@@ -120,22 +127,35 @@ export function createRelay(options: RelayOptions): Relay {
     return finish(context, outcomeOfError(new RelayError('INTERNAL')));
   }
 
+  async function enter(caller: Caller, parse: () => RelayRequest, io: RequestIo): Promise<RelayResponse> {
+    const context = newContext(caller);
+    const done = inFlight.enter();
+    try {
+      return await road(context, parse, io);
+    } catch (error) {
+      return failed(context, error);
+    } finally {
+      done();
+    }
+  }
+
   return {
-    async handle(body, caller, io) {
-      const context = newContext(caller);
-      const done = inFlight.enter();
-      try {
-        return await road(context, body, io);
-      } catch (error) {
-        return failed(context, error);
-      } finally {
-        done();
-      }
-    },
-    reject(codeName, caller) {
-      return failed(newContext(caller), new RelayError(codeName));
+    handle: (body, caller, io) => enter(caller, () => parseRequest(body, caller.signer !== undefined), io),
+    handleValue: (value, credential, overrides, caller, io) =>
+      enter(
+        caller,
+        () => {
+          const request = validateRequestValue(value, caller.signer !== undefined, credential.authKey);
+          if (overrides.stream !== undefined) request.stream = overrides.stream;
+          return request;
+        },
+        io,
+      ),
+    reject(codeName, caller, detail) {
+      return failed(newContext(caller), new RelayError(codeName, detail));
     },
     inFlight: () => inFlight.count(),
+    running: () => slots.running(),
     async shutdown(graceMs) {
       shuttingDown = true;
       const drained = await inFlight.idle(graceMs);

@@ -4,7 +4,7 @@ import type { OutputListener } from '../exec/types.js';
 export interface Caller {
   remoteAddress: string;
   remotePort: number;
-  transport: 'tcp' | 'tls' | 'nats';
+  transport: 'tcp' | 'tls' | 'nats' | 'http';
   // Set by a door whose protocol already proved the sender's ed25519 identity (SPEC 9):
   // the core then authenticates this public key instead of `auth_key`.
   signer?: string;
@@ -13,4 +13,21 @@ export interface Caller {
 export interface RequestIo {
   onOutput: OutputListener | null; // stream mode events; null to ignore them
   clientGone: AbortSignal | null; // the door aborts it when the client goes away
+}
+
+// What a door that carried the key beside the body hands the road with an already-parsed value.
+export interface ValueCredential {
+  authKey?: string | undefined; // `Authorization: Bearer KEY`; absent: the body's `auth_key`
+}
+
+// Overrides a door sets from its own protocol (HTTP: the Accept header decides streaming).
+export interface ValueOverrides {
+  stream?: boolean;
+}
+
+// Told about every request that leaves the road and every failed authentication (metrics).
+// Values are codes, transports and fixed reasons only: never a key or client input.
+export interface RelayObserver {
+  requestFinished(transport: Caller['transport'], code: number, durationMs: number): void;
+  authFailed(reason: 'throttled' | 'unknown key' | 'source address not allowed'): void;
 }

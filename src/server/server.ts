@@ -5,12 +5,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../log/index.js';
 import { encodeLine } from '../protocol/index.js';
 import type { Caller, Relay } from '../relay/index.js';
+import type { ConnectionGate } from './connection-limits.js';
 import { serveConnection, type ConnectionLimits } from './connection.js';
 
 export interface ServerOptions extends ConnectionLimits {
   host: string;
   port: number;
-  maxConnections: number;
+  connections: ConnectionGate; // shared with every other door
   tls: TlsOptions | null; // cert/key (and ca for mutual TLS); null = plain TCP
 }
 
@@ -34,14 +35,18 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
       remotePort: socket.remotePort ?? 0,
       transport,
     };
-    if (sockets.size >= options.maxConnections) {
+    const release = options.connections.tryOpen(caller.remoteAddress);
+    if (typeof release !== 'function') {
       socket.on('error', () => {});
       socket.end(encodeLine(relay.reject('TOO_MANY_CONNECTIONS', caller)));
       socket.setTimeout(1000, () => socket.destroy());
       return;
     }
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      release();
+    });
     serveConnection(socket, caller, relay, options, logger);
   }
 

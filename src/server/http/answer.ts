@@ -1,0 +1,78 @@
+// Hands one request to the road and writes the relay's answer: one JSON body, or a stream of
+// events (NDJSON or server-sent events) honouring backpressure, then the final response.
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
+import type { OutputEvent, RelayResponse } from '../../protocol/index.js';
+import type { Caller, Relay, ValueCredential } from '../../relay/index.js';
+import type { AnswerMode } from './request-parts.js';
+import { httpStatusOf } from './status.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+// One JSON answer with the status SPEC 11 maps the code to.
+export function sendRelayJson(reply: FastifyReply, response: RelayResponse): FastifyReply {
+  return reply.code(httpStatusOf(response.code)).type(JSON_TYPE).send(JSON.stringify(response));
+}
+
+// Aborted when the client goes away before its answer was written (on_disconnect, SPEC 5.2).
+function clientGoneSignal(res: ServerResponse): AbortSignal {
+  const gone = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  return gone.signal;
+}
+
+export interface RoadCall {
+  relay: Relay;
+  value: unknown;
+  credential: ValueCredential;
+  caller: Caller;
+}
+
+// The answer as one JSON body; a stream flag in the body is overridden (Accept decides).
+export async function answerJson(reply: FastifyReply, call: RoadCall): Promise<void> {
+  const io = { onOutput: null, clientGone: clientGoneSignal(reply.raw) };
+  const response = await call.relay.handleValue(call.value, call.credential, { stream: false }, call.caller, io);
+  if (reply.raw.destroyed) return;
+  await sendRelayJson(reply, response);
+}
+
+const STREAM_TYPES = { ndjson: 'application/x-ndjson; charset=utf-8', sse: 'text/event-stream; charset=utf-8' } as const;
+
+function ndjsonLine(value: object): string {
+  return `${JSON.stringify(value)}\n`;
+}
+
+// `event:` names the stream (stdout, stderr, result); `data:` is the same JSON as the NDJSON line.
+function sseEvent(name: string, value: object): string {
+  return `event: ${name}\ndata: ${JSON.stringify(value)}\n\n`;
+}
+
+// Streams 2.3 events, then the final response. The head is written with the first event, or
+// with the final response when nothing ran (so a refusal keeps its 4xx status).
+export async function answerStream(reply: FastifyReply, call: RoadCall, mode: Exclude<AnswerMode, 'json'>): Promise<void> {
+  reply.hijack();
+  const res = reply.raw;
+  const writeHead = (status: number): void => {
+    if (res.headersSent) return;
+    res.writeHead(status, { 'content-type': STREAM_TYPES[mode], 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+  };
+  const format = (event: OutputEvent): string => (mode === 'sse' ? sseEvent(event.event, event) : ndjsonLine(event));
+  const onOutput = (event: OutputEvent): Promise<void> | undefined => {
+    if (res.destroyed || res.writableEnded) return undefined;
+    writeHead(200);
+    if (res.write(format(event))) return undefined;
+    // Full: exec pauses the command's pipes until the client has read (or gone).
+    return Promise.race([once(res, 'drain'), once(res, 'close')]).then(
+      () => undefined,
+      () => undefined,
+    );
+  };
+  const io = { onOutput, clientGone: clientGoneSignal(res) };
+  const response = await call.relay.handleValue(call.value, call.credential, { stream: true }, call.caller, io);
+  if (res.destroyed) return;
+  writeHead(httpStatusOf(response.code));
+  res.end(mode === 'sse' ? sseEvent('result', response) : ndjsonLine(response));
+}

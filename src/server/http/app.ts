@@ -1,0 +1,164 @@
+// The fastify application of the HTTP door (SPEC 11): routes onto the one road, /healthz and
+// /metrics. Bytes become a request value and a credential here; the road does everything else.
+import type { Server } from 'node:http';
+import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerFactory } from 'fastify';
+import type { Logger } from '../../log/index.js';
+import { RelayError, type CodeName } from '../../protocol/index.js';
+import type { Relay, ValueCredential } from '../../relay/index.js';
+import { answerJson, answerStream, sendRelayJson, type RoadCall } from './answer.js';
+import { answerModeOf, bearerOf, callerOf, hasKeyInQuery } from './request-parts.js';
+
+export interface HttpAppOptions {
+  relay: Relay;
+  logger: Logger;
+  maxRequestBytes: number;
+  draining: () => boolean; // true once SIGTERM started the drain: /healthz answers 503
+  metrics: (() => Promise<{ contentType: string; text: string }>) | null;
+  metricsToken: string | null; // `--metrics-token`: /metrics requires `Bearer T`
+}
+
+// A refusal the door makes before the road (bad body, bad header): answered and audit-logged
+// through relay.reject, with the code's status.
+class DoorRefusal extends Error {
+  constructor(
+    readonly codeName: CodeName,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+// The body is JSON whatever the Content-Type says (`curl -d` sends a form type).
+function parseJsonBody(body: Buffer): unknown {
+  let text: string;
+  try {
+    text = strictUtf8.decode(body);
+  } catch {
+    throw new DoorRefusal('MALFORMED', 'request is not valid UTF-8');
+  }
+  if (text.trim() === '') throw new DoorRefusal('MALFORMED', 'empty request');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DoorRefusal('MALFORMED', 'request is not valid JSON');
+  }
+}
+
+// The key beside the body: from `Authorization: Bearer KEY`. `required` routes (listings, jobs)
+// take an absent header as an empty key, which the road refuses as any unknown key (401).
+function credentialOf(request: FastifyRequest, required: boolean): ValueCredential {
+  const bearer = bearerOf(request.headers);
+  if (bearer.kind === 'malformed') throw new DoorRefusal('MALFORMED', "the Authorization header must be 'Bearer KEY'");
+  if (bearer.kind === 'key') return { authKey: bearer.key };
+  return required ? { authKey: '' } : {};
+}
+
+// A query value that is a plain number becomes one; anything else goes to the road's schema as
+// sent, which names the bad field.
+function queryNumber(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined;
+  return /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+}
+
+function isStringRecord(value: unknown): value is Record<string, string | undefined> {
+  return typeof value === 'object' && value !== null;
+}
+
+export function createHttpApp(options: HttpAppOptions, serverFactory: FastifyServerFactory): FastifyInstance<Server> {
+  const { relay, logger } = options;
+  // fastify's own request log is off: the road's audit line is the one record of a request.
+  const app = fastify({ logger: false, serverFactory, bodyLimit: options.maxRequestBytes, return503OnClosing: false });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(Buffer.isBuffer(body) ? body : Buffer.from(body)));
+    } catch (error) {
+      done(error instanceof Error ? error : new Error(String(error)), undefined);
+    }
+  });
+
+  // Keys never go in URLs: refused before the body is read, and the URL is logged nowhere.
+  app.addHook('onRequest', async (request, reply) => {
+    if (options.draining()) reply.header('connection', 'close');
+    if (hasKeyInQuery(request.url)) {
+      return sendRelayJson(reply, relay.reject('MALFORMED', callerOf(request.socket), 'keys never go in URLs: send Authorization: Bearer KEY'));
+    }
+    return undefined;
+  });
+
+  app.setErrorHandler((error: unknown, request, reply) => {
+    const caller = callerOf(request.socket);
+    if (error instanceof DoorRefusal) return sendRelayJson(reply, relay.reject(error.codeName, caller, error.detail));
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    const status = typeof error === 'object' && error !== null && 'statusCode' in error ? error.statusCode : undefined;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendRelayJson(reply, relay.reject('REQUEST_TOO_LARGE', caller));
+    if (error instanceof RelayError) return sendRelayJson(reply, relay.reject(error.codeName, caller));
+    if (typeof status === 'number' && status >= 400 && status < 500) return sendRelayJson(reply, relay.reject('MALFORMED', caller));
+    logger.error({ err: error, transport: 'http' }, 'internal error');
+    return sendRelayJson(reply, relay.reject('INTERNAL', caller));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const response = relay.reject('MALFORMED', callerOf(request.socket), 'no such route');
+    return reply.code(404).type('application/json; charset=utf-8').send(JSON.stringify(response));
+  });
+
+  // One request onto the road, answered as the Accept header asks.
+  async function toRoad(request: FastifyRequest, reply: FastifyReply, value: unknown, required: boolean, streamable: boolean): Promise<void> {
+    const call: RoadCall = { relay, value, credential: credentialOf(request, required), caller: callerOf(request.socket) };
+    const mode = streamable ? answerModeOf(request.headers) : 'json';
+    if (mode === 'json') return answerJson(reply, call);
+    return answerStream(reply, call, mode);
+  }
+
+  app.post('/v1/run', (request, reply) => toRoad(request, reply, request.body, false, true));
+  app.get('/v1/commands', (request, reply) => toRoad(request, reply, { op: 'list' }, true, false));
+
+  // Jobs (SPEC 10): thin mappings onto the road's job ops.
+  app.post('/v1/jobs', (request, reply) => {
+    const body = request.body;
+    const value = typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, detach: true } : body;
+    return toRoad(request, reply, value, false, false);
+  });
+  app.get('/v1/jobs', (request, reply) => toRoad(request, reply, { op: 'jobs' }, true, false));
+  app.get<{ Params: { id: string } }>('/v1/jobs/:id', (request, reply) => {
+    const query = isStringRecord(request.query) ? request.query : {};
+    const value: Record<string, unknown> = { op: 'job', job_id: request.params.id };
+    const offset = queryNumber(query.offset);
+    const wait = queryNumber(query.wait);
+    if (offset !== undefined) value.offset = offset;
+    if (wait !== undefined) value.wait = wait;
+    return toRoad(request, reply, value, true, false);
+  });
+  app.delete<{ Params: { id: string } }>('/v1/jobs/:id', (request, reply) =>
+    toRoad(request, reply, { op: 'cancel', job_id: request.params.id }, true, false),
+  );
+
+  // No authentication: a load balancer's probe. 503 from SIGTERM on, while the drain runs.
+  app.get('/healthz', async (_request, reply) => {
+    const draining = options.draining();
+    return reply
+      .code(draining ? 503 : 200)
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify({ status: draining ? 'shutting down' : 'ok' }));
+  });
+
+  app.get('/metrics', async (request, reply) => {
+    if (options.metrics === null) return reply.callNotFound();
+    if (options.metricsToken !== null) {
+      const bearer = bearerOf(request.headers);
+      if (bearer.kind !== 'key' || bearer.key !== options.metricsToken) {
+        return reply.code(401).header('www-authenticate', 'Bearer').type('application/json; charset=utf-8').send('{"status":"error","message":"metrics token required"}');
+      }
+    }
+    const { contentType, text } = await options.metrics();
+    return reply.type(contentType).send(text);
+  });
+
+  // Plugins: the web console (SPEC 12) registers here, e.g. `app.register(consolePlugin, …)`.
+
+  return app;
+}

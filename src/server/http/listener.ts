@@ -1,0 +1,131 @@
+// The HTTP door's listener: node's http (or https) server under fastify, with the TCP door's
+// limits — connections counted in the shared ConnectionLimits, the request timeout covering
+// headers dribbled byte by byte (slowloris), the request size — and a drain that keeps
+// /healthz answering 503 until the road is empty.
+import { once } from 'node:events';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { TlsOptions } from 'node:tls';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from '../../log/index.js';
+import type { CodeName, RelayResponse } from '../../protocol/index.js';
+import type { Relay } from '../../relay/index.js';
+import type { ConnectionGate } from '../connection-limits.js';
+import { createHttpApp, type HttpAppOptions } from './app.js';
+import { callerOf } from './request-parts.js';
+import { httpStatusOf } from './status.js';
+
+export interface HttpServerOptions extends Omit<HttpAppOptions, 'relay' | 'logger' | 'draining'> {
+  host: string;
+  port: number;
+  requestTimeoutMs: number;
+  connections: ConnectionGate; // shared with every other door
+  tls: TlsOptions | null;
+}
+
+export interface HttpServer {
+  host: string;
+  port: number;
+  // From SIGTERM on: /healthz answers 503, answers carry `Connection: close`; still listening.
+  startDrain(): void;
+  // Stops listening and waits up to timeoutMs for open connections to finish, then ends them.
+  close(timeoutMs: number): Promise<void>;
+}
+
+// A relay answer written straight on a socket the HTTP parser cannot serve (connection limit,
+// request timeout, bad framing), then the connection ends.
+function writeRawAnswer(socket: Socket, response: RelayResponse): void {
+  if (!socket.writable) return;
+  const status = httpStatusOf(response.code);
+  const body = JSON.stringify(response);
+  socket.end(
+    `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  socket.setTimeout(1000, () => socket.destroy());
+}
+
+function statusText(status: number): string {
+  return { 400: 'Bad Request', 408: 'Request Timeout', 413: 'Content Too Large', 429: 'Too Many Requests' }[status] ?? 'Error';
+}
+
+function clientErrorCode(error: Error & { code?: string }): CodeName {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 'REQUEST_TIMEOUT';
+  if (error.code === 'HPE_HEADER_OVERFLOW') return 'REQUEST_TOO_LARGE';
+  return 'MALFORMED';
+}
+
+export async function startHttpServer(options: HttpServerOptions, relay: Relay, logger: Logger): Promise<HttpServer> {
+  let draining = false;
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  const timeout = options.requestTimeoutMs;
+
+  const app = createHttpApp({ ...options, relay, logger, draining: () => draining }, (handler) => {
+    const settings = {
+      // The whole request, headers included, within --request-timeout; checked often enough
+      // that a dribbling client is cut close to it.
+      requestTimeout: timeout,
+      headersTimeout: timeout,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeout / 4))),
+      keepAliveTimeout: 5000,
+      maxHeaderSize: 16 * 1024,
+    };
+    const onRequest = (request: IncomingMessage, response: ServerResponse): void => handler(request, response);
+    server = options.tls ? createHttpsServer({ ...options.tls, ...settings, handshakeTimeout: timeout || 120_000 }, onRequest) : createHttpServer(settings, onRequest);
+    return server;
+  });
+  const httpServer = server ?? app.server;
+
+  // Counted when the connection is usable: after the TLS handshake for https.
+  httpServer.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+    const caller = callerOf(socket);
+    const release = options.connections.tryOpen(caller.remoteAddress);
+    if (typeof release !== 'function') {
+      socket.on('error', () => {});
+      writeRawAnswer(socket, relay.reject('TOO_MANY_CONNECTIONS', caller));
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      release();
+    });
+  });
+  httpServer.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    // A request whose answer has started cannot be answered again: just end the connection.
+    if ('_httpMessage' in socket && socket._httpMessage !== null && socket._httpMessage !== undefined) {
+      socket.destroy();
+      return;
+    }
+    writeRawAnswer(socket, relay.reject(clientErrorCode(error), callerOf(socket)));
+  });
+  if (options.tls) {
+    httpServer.on('tlsClientError', (error: Error, socket: Socket) => {
+      logger.warn({ remote: `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`, transport: 'http', reason: error.message }, 'TLS handshake failed');
+    });
+  }
+
+  await app.listen({ host: options.host, port: options.port });
+  const address = httpServer.address() as AddressInfo;
+  return {
+    host: address.address,
+    port: address.port,
+    startDrain() {
+      draining = true;
+    },
+    async close(timeoutMs) {
+      httpServer.close();
+      httpServer.closeIdleConnections();
+      const deadline = Date.now() + timeoutMs;
+      while (sockets.size > 0 && Date.now() < deadline) {
+        httpServer.closeIdleConnections();
+        await delay(20);
+      }
+      for (const socket of sockets) socket.destroy();
+      if (httpServer.listening) await once(httpServer, 'close');
+    },
+  };
+}
