@@ -64,7 +64,9 @@ export function describeOutcome(answer) {
   if (typeof answer.exit_code === 'number') parts.push(`exit ${answer.exit_code}`);
   if (typeof answer.signal === 'string') parts.push(`signal ${answer.signal}`);
   parts.push(`code ${answer.code}`);
-  if (typeof answer.duration_ms === 'number') parts.push(formatDuration(answer.duration_ms));
+  // A refusal's duration is the relay's bookkeeping, not a run's: said only for runs.
+  const showDuration = ran || answer.code === 0 || KILLED.has(answer.code);
+  if (showDuration && typeof answer.duration_ms === 'number') parts.push(formatDuration(answer.duration_ms));
   if (answer.truncated === true) parts.push('output truncated');
   if (answer.code === 0) return { kind: 'ok', text: ['succeeded', ...parts].join(' · '), detail: '' };
   const word = KILLED.get(answer.code) ?? (answer.code === 3001 ? 'failed' : ran ? 'failed' : 'not run');
