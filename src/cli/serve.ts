@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
 import { runDaemon } from '../daemon/index.js';
+import { defaultStateDir } from '../relay/jobs/index.js';
 import { createLogger, toPinoLevel } from '../log/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { envDefault, envName, type GlobalOptions } from './options.js';
@@ -26,9 +27,12 @@ interface ServeOptions extends GlobalOptions {
   'http-port'?: number | undefined;
   'http-host'?: string | undefined;
   'metrics-token'?: string | undefined;
+  'state-dir': string;
+  'max-jobs': number;
+  'job-retention': number;
 }
 
-const COUNT_OPTIONS = ['port', 'max-request-bytes', 'request-timeout', 'max-connections', 'timeout', 'max-output', 'shutdown-grace', 'max-running', 'auth-fail-limit', 'auth-fail-window'] as const;
+const COUNT_OPTIONS = ['port', 'max-request-bytes', 'request-timeout', 'max-connections', 'timeout', 'max-output', 'shutdown-grace', 'max-running', 'auth-fail-limit', 'auth-fail-window', 'max-jobs', 'job-retention'] as const;
 
 function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
   const env = (name: string) => ` (env ${envName(name)})`;
@@ -52,6 +56,9 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
     .option('http-port', { type: 'number', default: envDefault('http-port') === undefined ? undefined : Number(envDefault('http-port')), describe: `open the HTTP door on this port (0 = ephemeral)${env('http-port')}` })
     .option('http-host', text('http-host', 'address of the HTTP door (default: --host)'))
     .option('metrics-token', text('metrics-token', 'GET /metrics requires Authorization: Bearer TOKEN'))
+    .option('state-dir', { ...text('state-dir', 'where detached jobs keep their records and output (0700)', defaultStateDir()), defaultDescription: '/var/lib/uscmdrelay as root, else $XDG_STATE_HOME/uscmdrelay or ~/.local/state/uscmdrelay' })
+    .option('max-jobs', count('max-jobs', 'detached jobs running at once (0 = unlimited); one more: code 3005', 64))
+    .option('job-retention', count('job-retention', 'seconds finished jobs are kept (0 = for ever)', 604_800))
     .option('tls-cert', { ...text('tls-cert', 'serve TLS with this certificate (PEM)'), implies: 'tls-key' })
     .option('tls-key', { ...text('tls-key', 'private key of --tls-cert (PEM)'), implies: 'tls-cert' })
     .option('tls-ca', { ...text('tls-ca', 'require client certificates signed by this CA (mutual TLS)'), implies: 'tls-cert' })
@@ -119,6 +126,7 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
         maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null,
         throttle: { maxFailures: argv['auth-fail-limit'], windowMs: argv['auth-fail-window'] * 1000 },
       },
+      jobs: { stateDir: argv['state-dir'], maxJobs: argv['max-jobs'], retentionMs: argv['job-retention'] * 1000 },
       shutdownGraceMs: argv['shutdown-grace'] * 1000,
       logger,
     });

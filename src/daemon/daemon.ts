@@ -1,7 +1,7 @@
 // The serve process: config, logger, core road, listeners, and the signals of SPEC 6.
 import type { ConfigSnapshot } from '../config/index.js';
 import { announce, type Logger } from '../log/index.js';
-import { createRelay, type RelayOptions } from '../relay/index.js';
+import { createRelay, Jobs, type JobsOptions, type RelayOptions } from '../relay/index.js';
 import { ConnectionLimits, startHttpServer, startRelayServer, type ConnectionLimitOptions, type HttpServer, type HttpServerOptions, type ServerOptions } from '../server/index.js';
 import { createConfigHolder, type ConfigSource } from './config-holder.js';
 import { createDaemonMetrics } from './metrics.js';
@@ -14,6 +14,7 @@ export interface DaemonOptions {
   // The HTTP door (SPEC 11), when `--http-port` is given.
   http: Omit<HttpServerOptions, 'connections' | 'metrics'> | null;
   relay: Pick<RelayOptions, 'throttle' | 'maxRunning'>;
+  jobs?: Omit<JobsOptions, 'logger'>; // detached jobs (SPEC 10); without it they are refused
   shutdownGraceMs: number;
   logger: Logger;
   version: string;
@@ -23,10 +24,12 @@ export interface DaemonOptions {
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const { logger } = options;
   const config = createConfigHolder(options.config, options.snapshot, logger);
+  const jobs = options.jobs === undefined ? null : new Jobs({ ...options.jobs, logger });
+  // Before serving: jobs a crashed daemon left `running` become `lost`, their groups are killed.
+  await jobs?.recover();
   let running = (): number => 0;
-  // Jobs (SPEC 10) replace this source once they exist.
-  const metrics = createDaemonMetrics({ commandsRunning: () => running(), jobsRunning: () => 0 }, options.version);
-  const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger, observer: metrics.observer });
+  const metrics = createDaemonMetrics({ commandsRunning: () => running(), jobsRunning: () => jobs?.running() ?? 0 }, options.version);
+  const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger, observer: metrics.observer, jobs });
   running = () => relay.running();
   const connections = metrics.countConnections(new ConnectionLimits(options.connections));
   // Handlers first: a supervisor may signal as soon as it reads `listening`.

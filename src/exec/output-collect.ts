@@ -3,7 +3,7 @@
 import type { OutputEvent, OutputStream } from '../protocol/types.js';
 import { createStreamDecoder } from './decode.js';
 import { createOutputBudget } from './output-cap.js';
-import type { OutputListener } from './types.js';
+import type { OutputListener, OutputSink } from './types.js';
 
 export interface CollectedOutput {
   stdout: string; // '' in stream mode
@@ -18,11 +18,12 @@ export interface OutputCollector {
   finish(): Promise<CollectedOutput>;
 }
 
-// Caps, decodes and keeps or streams output; calls onCapReached once, when a byte is dropped.
+// Caps, decodes and keeps or streams output (or hands the raw bytes to a sink); calls onCapReached once, when a byte is dropped.
 export function createOutputCollector(
   maxOutput: number | null,
   onOutput: OutputListener | null,
   onCapReached: () => void,
+  sink: OutputSink | null = null,
 ): OutputCollector {
   const budget = createOutputBudget(maxOutput);
   const decoders = { stdout: createStreamDecoder(), stderr: createStreamDecoder() };
@@ -48,9 +49,11 @@ export function createOutputCollector(
         onCapReached();
       }
       if (fits.length === 0) return;
+      if (sink !== null) return sink(fits);
       return deliver(stream, decoders[stream].write(fits));
     },
     async finish() {
+      if (sink !== null) return { stdout: '', stderr: '', truncated: budget.exceeded };
       await deliver('stdout', decoders.stdout.end());
       await deliver('stderr', decoders.stderr.end());
       return { stdout: kept.stdout.join(''), stderr: kept.stderr.join(''), truncated: budget.exceeded };

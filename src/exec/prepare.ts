@@ -27,6 +27,8 @@ export async function prepareRun(command: CommandSpec, input: PrepareInput): Pro
       clientGone: input.clientGone,
       killOnDisconnect: command.onDisconnect === 'kill',
       cancel: input.cancel,
+      outputSink: input.outputSink ?? null,
+      onSpawn: input.onSpawn ?? null,
     },
     cleanup: payloadFile === null ? async () => {} : payloadFile.remove,
   };

@@ -36,6 +36,7 @@ export async function runCommand(plan: RunPlan): Promise<RunResult> {
     return notRun('start_failed', error instanceof Error ? error.message : String(error), elapsed());
   }
   const pgid = subprocess.pid;
+  if (pgid !== undefined) plan.onSpawn?.(pgid);
 
   let reason: StopReason | null = null;
   let leaderExited = false;
@@ -53,7 +54,7 @@ export async function runCommand(plan: RunPlan): Promise<RunResult> {
     });
   };
 
-  const collector = createOutputCollector(plan.maxOutput, gate.listener, () => stop('output_cap'));
+  const collector = createOutputCollector(plan.maxOutput, gate.listener, () => stop('output_cap'), plan.outputSink ?? null);
   const reader = readOutput(subprocess.stdout, subprocess.stderr, (stream, chunk) => collector.push(stream, chunk));
   // No orphan outlives its request: whatever the leader leaves in its group is killed too.
   subprocess.once('exit', () => {

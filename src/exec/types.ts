@@ -6,6 +6,10 @@ import type { OutputEvent } from '../protocol/types.js';
 // command's pipes until it settles: that is how a slow reader slows the command (SPEC 2.3).
 export type OutputListener = (event: OutputEvent) => void | Promise<void>;
 
+// Takes the raw bytes of stdout and stderr, interleaved as produced and within the cap, instead
+// of the collector (a detached job spools them to a file). A promise pauses the pipes likewise.
+export type OutputSink = (chunk: Buffer) => void | Promise<void>;
+
 export interface RunPlan {
   argv: readonly string[]; // final argv, shell wrapper included; argv[0] is the program
   env: Readonly<Record<string, string>>; // the whole environment; nothing else leaks
@@ -19,6 +23,8 @@ export interface RunPlan {
   clientGone: AbortSignal | null; // aborted by the door when the client disappears
   killOnDisconnect: boolean;
   cancel: AbortSignal | null; // aborted at shutdown: kill, outcome `cancelled`
+  outputSink?: OutputSink | null; // raw output goes there and nothing is kept (jobs, SPEC 10)
+  onSpawn?: ((pid: number) => void) | null; // told the leader's pid (= its group id) once started
 }
 
 export type RunOutcome =
@@ -62,6 +68,8 @@ export interface PrepareInput {
   onOutput: OutputListener | null;
   clientGone: AbortSignal | null;
   cancel: AbortSignal | null;
+  outputSink?: OutputSink | null;
+  onSpawn?: ((pid: number) => void) | null;
 }
 
 export interface PreparedRun {

@@ -1,7 +1,7 @@
 // Bytes → a validated, normalised RelayRequest, or code 2099 saying what is wrong.
 import { RelayError } from './codes.js';
 import { describeSchemaError, validateRequest, validateSignedRequest } from './schemas.js';
-import type { RelayRequest } from './types.js';
+import type { Operation, RelayRequest } from './types.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -14,7 +14,11 @@ interface RawRequest {
   payload?: string;
   payload_encoding?: 'utf8' | 'base64';
   timeout?: number;
-  op?: 'run' | 'list';
+  op?: Operation;
+  detach?: boolean;
+  job_id?: string;
+  offset?: number;
+  wait?: number;
 }
 
 // Parses one framed request. `signed` drops the auth_key requirement (SPEC 9 envelopes).
@@ -65,7 +69,11 @@ function normalise(raw: RawRequest): RelayRequest {
     arguments: args,
     stream: raw.stream ?? false,
     op: raw.op ?? 'run',
+    detach: raw.detach ?? false,
   };
+  if (raw.job_id !== undefined) request.job_id = raw.job_id;
+  if (raw.offset !== undefined) request.offset = raw.offset;
+  if (raw.wait !== undefined) request.wait = raw.wait;
   if (raw.id !== undefined) request.id = raw.id;
   if (raw.payload !== undefined) request.payload = raw.payload;
   if (raw.payload_encoding !== undefined) request.payload_encoding = raw.payload_encoding;

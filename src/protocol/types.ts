@@ -1,6 +1,6 @@
 // The wire shapes of SPEC 2: what a client sends, what it gets back, and streamed events.
 
-export type Operation = 'run' | 'list';
+export type Operation = 'run' | 'list' | 'job' | 'jobs' | 'cancel';
 
 // A request after validation and normalisation (arguments always an array).
 export interface RelayRequest {
@@ -13,6 +13,10 @@ export interface RelayRequest {
   payload_encoding?: 'utf8' | 'base64';
   timeout?: number;
   op: Operation;
+  detach: boolean; // start a job (SPEC 10)
+  job_id?: string; // op job / cancel
+  offset?: number; // op job: byte offset into the job's output
+  wait?: number; // op job: seconds to hold the answer for new output (≤ 60)
 }
 
 export interface ListedCommand {
@@ -23,6 +27,24 @@ export interface ListedCommand {
   arg_pattern?: string; // each argument must match it whole
   payload?: 'none' | 'stdin' | 'file';
   max_payload?: number; // bytes, when payload is not none
+}
+
+// A job's record as clients see it (SPEC 10).
+export type JobState = 'running' | 'exited' | 'failed' | 'timed_out' | 'output_cap' | 'cancelled' | 'lost';
+
+export interface JobView {
+  job_id: string;
+  key: string; // label of the key that started it
+  command: string; // cluster::name
+  args: string[]; // masked per logmask
+  state: JobState;
+  code: number | null; // the 2.4 code the run would have answered; null while running
+  exit_code: number | null;
+  signal: string | null;
+  started_at: string; // ISO 8601
+  ended_at: string | null;
+  output_bytes: number;
+  truncated: boolean;
 }
 
 export interface RelayResponse {
@@ -36,6 +58,12 @@ export interface RelayResponse {
   id?: string;
   truncated?: true;
   commands?: ListedCommand[];
+  job_id?: string; // detach: the job started
+  job?: JobView; // op job, op cancel
+  jobs?: JobView[]; // op jobs, newest first
+  output?: string; // op job: output from `offset`, whole UTF-8 characters
+  next_offset?: number; // op job: where the next read starts
+  done?: boolean; // op job: the job has ended and every byte of its output was given
 }
 
 export type OutputStream = 'stdout' | 'stderr';

@@ -3,6 +3,7 @@ import type { CommandSpec } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import type { RelayResponse } from '../protocol/index.js';
 import type { RoadContext } from './context.js';
+import { isJobId, type JobRecord } from './jobs/index.js';
 
 export const MASKED = '**MASKED**';
 
@@ -30,7 +31,31 @@ export function writeAuditLine(logger: Logger, context: RoadContext, response: R
       signal: response.signal,
       duration_ms: response.duration_ms,
       truncated: response.truncated,
+      job_id: response.job_id ?? (isJobId(request?.job_id) ? request.job_id : undefined),
     },
     'request',
+  );
+}
+
+// The audit line of a job when it ends (SPEC 10); its start is the `request` line of the
+// detached run, which carries the same job_id.
+export function writeJobEndLine(logger: Logger, context: RoadContext, record: JobRecord, durationMs: number): void {
+  logger.info(
+    {
+      request_id: context.requestId,
+      job_id: record.job_id,
+      key: record.key,
+      cluster: context.cluster ?? null,
+      command: context.commandName ?? null,
+      args: record.args,
+      state: record.state,
+      code: record.code,
+      exit_code: record.exit_code,
+      signal: record.signal,
+      duration_ms: durationMs,
+      output_bytes: record.output_bytes,
+      truncated: record.truncated,
+    },
+    'job ended',
   );
 }

@@ -7,10 +7,12 @@ import type { CommandSpec, ConfigSnapshot } from '../config/index.js';
 import { prepareRun, runCommand, type RunResult } from '../exec/index.js';
 import type { Logger } from '../log/index.js';
 import { parseRequest, RelayError, validateRequestValue, type CodeName, type RelayRequest, type RelayResponse } from '../protocol/index.js';
-import { writeAuditLine } from './audit.js';
+import { maskArguments, writeAuditLine, writeJobEndLine } from './audit.js';
 import { authenticate } from './authenticate.js';
 import type { RoadContext } from './context.js';
 import { InFlight } from './in-flight.js';
+import { answerJobOp, commandName, jobEndOf, jobOwner } from './job-ops.js';
+import type { Jobs } from './jobs/index.js';
 import { listCommands } from './list.js';
 import { checkArguments, decodePayload } from './policy.js';
 import { outcomeOfError, outcomeOfRun, type Outcome } from './respond.js';
@@ -24,6 +26,7 @@ export interface RelayOptions {
   throttle?: ThrottleOptions; // failed-authentication limit per address (1002)
   maxRunning?: number | null; // commands running at once across the daemon (3005)
   observer?: RelayObserver; // metrics
+  jobs?: Jobs | null; // detached jobs (SPEC 10); without it `detach` and the job ops are refused
 }
 
 export interface Relay {
@@ -38,6 +41,8 @@ export interface Relay {
   inFlight(): number;
   // How many commands are running now.
   running(): number;
+  // How many detached jobs are running now.
+  jobsRunning(): number;
   // Refuses new runs, waits up to graceMs for running commands, then cancels the rest (3007).
   shutdown(graceMs: number): Promise<void>;
 }
@@ -50,6 +55,7 @@ export function createRelay(options: RelayOptions): Relay {
   const slots = new RunSlots(options.maxRunning ?? null);
   const inFlight = new InFlight();
   const cancel = new AbortController();
+  const jobs = options.jobs ?? null;
   let shuttingDown = false;
 
   function newContext(caller: Caller): RoadContext {
@@ -74,10 +80,12 @@ export function createRelay(options: RelayOptions): Relay {
     return response;
   }
 
-  async function run(context: RoadContext, command: CommandSpec, request: RelayRequest, io: RequestIo): Promise<RunResult> {
+  // Runs the command, or starts it as a job and resolves with the job's id.
+  async function run(context: RoadContext, command: CommandSpec, request: RelayRequest, io: RequestIo): Promise<RunResult | string> {
     checkArguments(command, request.arguments);
     const payload = decodePayload(command, request);
     if (shuttingDown) throw new RelayError('CANCELLED', 'the daemon is shutting down');
+    if (request.detach) return startJob(context, command, request, payload);
     const release = slots.acquire(command);
     try {
       const prepared = await prepareRun(command, {
@@ -107,6 +115,58 @@ export function createRelay(options: RelayOptions): Relay {
     }
   }
 
+  // A detached run (SPEC 10): the same checks, then the command runs on as a job that holds its
+  // concurrency slot until it ends; the answer carries the job's id at once.
+  async function startJob(context: RoadContext, command: CommandSpec, request: RelayRequest, payload: Buffer | null): Promise<string> {
+    if (jobs === null) throw new RelayError('MALFORMED', 'this relay keeps no jobs');
+    if (!jobs.hasRoom()) throw new RelayError('BUSY', `${jobs.running()} jobs are already running`);
+    const release = slots.acquire(command);
+    try {
+      return await jobs.start(
+        {
+          owner: jobOwner(context),
+          label: context.key?.label ?? '',
+          command: commandName(command),
+          args: maskArguments(command, request.arguments) ?? [],
+          run: async (job) => {
+            try {
+              const prepared = await prepareRun(command, {
+                args: request.arguments,
+                payload,
+                stream: false,
+                requestTimeoutMs: request.timeout === undefined ? null : Math.ceil(request.timeout * 1000),
+                meta: {
+                  requestId: context.requestId,
+                  keyLabel: context.key?.label ?? '',
+                  cluster: command.cluster,
+                  command: command.name,
+                  remoteAddress: context.caller.remoteAddress,
+                  remotePort: context.caller.remotePort,
+                },
+                onOutput: null,
+                clientGone: null, // on_disconnect does not apply to a job
+                cancel: AbortSignal.any([cancel.signal, job.cancel]),
+                outputSink: job.sink,
+                onSpawn: job.onSpawn,
+              });
+              try {
+                return jobEndOf(await runCommand(prepared.plan));
+              } finally {
+                await prepared.cleanup();
+              }
+            } finally {
+              release();
+            }
+          },
+        },
+        (record, durationMs) => writeJobEndLine(logger, context, record, durationMs),
+      );
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
   async function road(context: RoadContext, parse: () => RelayRequest, io: RequestIo): Promise<RelayResponse> {
     const request = parse();
     context.request = request;
@@ -115,9 +175,14 @@ export function createRelay(options: RelayOptions): Relay {
       const commands = listCommands(context.snapshot, context.key);
       return finish(context, { code: 0, message: `${commands.length} commands`, exit_code: null, signal: null }, { commands });
     }
+    if (request.op === 'job' || request.op === 'jobs' || request.op === 'cancel') {
+      const answer = await answerJobOp(context, jobs, request, io.clientGone);
+      return finish(context, answer.outcome, answer.extra);
+    }
     const command = resolveCommand(context, logger);
     context.command = command;
     const result = await run(context, command, request, io);
+    if (typeof result === 'string') return finish(context, { code: 0, message: 'Job started', exit_code: null, signal: null }, { job_id: result });
     return finish(context, outcomeOfRun(result, request.stream));
   }
 
@@ -156,14 +221,17 @@ export function createRelay(options: RelayOptions): Relay {
     },
     inFlight: () => inFlight.count(),
     running: () => slots.running(),
+    jobsRunning: () => jobs?.running() ?? 0,
     async shutdown(graceMs) {
       shuttingDown = true;
-      const drained = await inFlight.idle(graceMs);
-      if (!drained) {
+      jobs?.releaseWaiters(); // long-polls answer now with what there is
+      const [drained, jobsDrained] = await Promise.all([inFlight.idle(graceMs), jobs?.idle(graceMs) ?? true]);
+      if (!drained || !jobsDrained) {
         logger.warn({ running: slots.running(), grace_ms: graceMs }, 'shutdown grace over: cancelling running commands');
         cancel.abort();
-        await inFlight.idle(null);
+        await Promise.all([inFlight.idle(null), jobs?.idle(null)]);
       }
+      jobs?.close();
     },
   };
 }

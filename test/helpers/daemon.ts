@@ -51,7 +51,9 @@ export async function startDaemon(config: DaemonConfig): Promise<DaemonHandle> {
   writeConfig(dir, config);
   if (config.runAs) for (const path of [dir, join(dir, 'auth.conf'), join(dir, 'relays.conf')]) chownSync(path, config.runAs.uid, config.runAs.gid);
   const logArgs = config.logFile ? ['--log', config.logFile] : [];
-  const args = ['serve', '--port', String(config.port ?? 0), '--config-dir', dir, '--log-level', 'debug', ...logArgs, ...(config.args ?? [])];
+  // Jobs keep their files in the test's own dir, never in the user's state dir.
+  const stateArgs = config.args?.includes('--state-dir') ? [] : ['--state-dir', join(dir, 'state')];
+  const args = ['serve', '--port', String(config.port ?? 0), '--config-dir', dir, '--log-level', 'debug', ...logArgs, ...stateArgs, ...(config.args ?? [])];
   const proc = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, ...config.env },
     stdio: ['ignore', 'pipe', 'pipe'],
