@@ -46,6 +46,14 @@ command = /bin/echo
 args = 0-2
 arg_pattern = [a-z]+
 
+[default::long]
+command = /bin/sh -c 'echo started; exec sleep 300' long
+description = Runs until cancelled
+timeout = 600
+
+[default::job-fails]
+command = /bin/sh -c 'echo to-out; echo to-err >&2; exit 4' fails
+
 [ops]
 restart = /bin/echo restarted
 `;
@@ -88,7 +96,7 @@ describe('web console in chromium', () => {
 
   // A command's entry, found by its full name shown as text; opened to show its form.
   async function openCommand(page: Page, name: string): Promise<Locator> {
-    const card = page.getByRole('listitem').filter({ has: page.getByText(name, { exact: true }) });
+    const card = page.getByRole('region', { name: 'Commands' }).getByRole('listitem').filter({ has: page.getByText(name, { exact: true }) });
     await card.getByText(name, { exact: true }).click();
     await card.getByRole('button', { name: /^Run/ }).waitFor();
     return card;
@@ -131,9 +139,9 @@ describe('web console in chromium', () => {
     const sent: Array<{ url: string; authorization: string | undefined }> = [];
     page.on('request', (request) => sent.push({ url: request.url(), authorization: request.headers().authorization }));
     await signIn(page);
-    await page.getByText('6 commands this key may run').waitFor();
+    await page.getByText('8 commands this key may run').waitFor();
     const names = await page.locator('li.command summary code').allInnerTexts();
-    assert.deepEqual(names, ['default::cat', 'default::echo', 'default::fail', 'default::live', 'default::pick', 'default::xss']);
+    assert.deepEqual(names, ['default::cat', 'default::echo', 'default::fail', 'default::job-fails', 'default::live', 'default::long', 'default::pick', 'default::xss']);
     await page.getByText('Fails with exit status 3').waitFor();
     const pick = await openCommand(page, 'default::pick');
     assert.deepEqual(await pick.locator('ul.rules li').allInnerTexts(), ['Arguments: up to 2, each matching [a-z]+ as a whole', 'Payload: none']);
@@ -268,7 +276,7 @@ describe('web console in chromium', () => {
     await tabTo((text) => text === '|input|key');
     await page.keyboard.type(KEY);
     await page.keyboard.press('Enter');
-    await page.getByText('6 commands this key may run').waitFor();
+    await page.getByText('8 commands this key may run').waitFor();
     assert.equal(await focused(), '|h2|commands-title');
     await tabTo((text) => text.startsWith('default::cat|summary|'));
     await page.keyboard.press('Enter');
@@ -276,7 +284,7 @@ describe('web console in chromium', () => {
     await page.keyboard.type('typed by keyboard');
     await tabTo((text) => text === 'default::cat|button|Run');
     await page.keyboard.press('Enter');
-    const card = page.getByRole('listitem').filter({ has: page.getByText('default::cat', { exact: true }) });
+    const card = page.locator('li.command[data-command="default::cat"]');
     await card.getByText(/^succeeded/).waitFor();
     assert.equal(await card.locator('pre').innerText(), 'typed by keyboard');
   });
@@ -294,6 +302,56 @@ describe('web console in chromium', () => {
       const box = await button.boundingBox();
       assert.ok(box !== null && box.x >= 0 && box.x + box.width <= 390 && box.height >= 40, JSON.stringify(box));
     }
+  });
+
+  describe('jobs', () => {
+    const jobView = (page: Page): Locator => page.locator('#job-view');
+    const jobState = (page: Page): Promise<string> => jobView(page).getByRole('status').innerText();
+    const jobList = (page: Page): Locator => page.getByRole('region', { name: 'Jobs' }).getByRole('listitem');
+
+    it('starts a job, follows its log live, resumes after a reload, cancels it', LIMIT, async () => {
+      const page = await openConsole();
+      await signIn(page);
+      const card = await openCommand(page, 'default::long');
+      await card.getByRole('button', { name: /job/ }).click();
+      await jobView(page).locator('pre').getByText('started').waitFor();
+      assert.equal(await jobState(page), 'running');
+      const title = await jobView(page).getByRole('heading').innerText();
+      const id = /^Job ([0-9a-f]+)$/.exec(title)?.[1];
+      assert.ok(id, title);
+      assert.equal(await jobList(page).filter({ hasText: 'default::long' }).first().locator('.state').innerText(), 'running');
+
+      // Reopening the page picks the job up again, from the start of its log.
+      await page.reload();
+      await jobView(page).getByRole('heading', { name: `Job ${id}` }).waitFor();
+      await jobView(page).locator('pre').getByText('started').waitFor();
+      assert.equal(await jobState(page), 'running');
+
+      await jobView(page).getByRole('button', { name: 'Cancel' }).click();
+      await jobView(page).getByText(/^cancelled/).waitFor();
+      assert.match(await jobState(page), /^cancelled · signal SIGTERM · code \d+ · [\d.]+ (ms|s)$/);
+      assert.equal(await jobView(page).getByRole('button', { name: 'Cancel' }).isVisible(), false);
+      await jobList(page).filter({ hasText: 'default::long' }).first().getByText(/^cancelled/).waitFor();
+    });
+
+    it('a job that fails shows exit status and code; the list follows any past job', LIMIT, async () => {
+      const page = await openConsole();
+      await signIn(page);
+      const card = await openCommand(page, 'default::job-fails');
+      await card.getByRole('button', { name: /job/ }).click();
+      await jobView(page).getByText(/exit 4/).waitFor();
+      assert.match(await jobState(page), /^exited · exit 4 · code 3001 · [\d.]+ (ms|s)$/);
+      const output = await jobView(page).locator('pre').innerText();
+      assert.deepEqual(output.split('\n').filter((line) => line !== '').sort(), ['to-err', 'to-out']);
+
+      await jobView(page).getByRole('button', { name: 'Close' }).click();
+      assert.equal(await jobView(page).isVisible(), false);
+      const row = jobList(page).filter({ hasText: 'default::job-fails' }).first();
+      await row.getByText('exit 4 · code 3001').waitFor();
+      await row.getByRole('button', { name: /^Follow/ }).click();
+      await jobView(page).getByText(/exit 4/).waitFor();
+      await jobView(page).locator('pre').getByText('to-out').waitFor();
+    });
   });
 
   it('follows the system: dark and light', LIMIT, async () => {

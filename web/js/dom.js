@@ -56,7 +56,7 @@ export class OutputLog {
     this.cut = false;
   }
 
-  /** @param {'stdout' | 'stderr' | 'output'} stream @param {string} text */
+  /** @param {'stdout' | 'stderr' | 'combined'} stream @param {string} text */
   append(stream, text) {
     if (text === '' || this.cut) return;
     // Follow the end unless the reader scrolled up to read.
@@ -68,7 +68,8 @@ export class OutputLog {
     }
     this.length += kept.length;
     const last = this.pre.lastElementChild;
-    if (last instanceof HTMLSpanElement && last.dataset.stream === stream) last.append(kept);
+    const node = last instanceof HTMLSpanElement && last.dataset.stream === stream ? last.firstChild : null;
+    if (node instanceof Text) node.appendData(kept);
     else this.pre.append(el('span', { class: stream, 'data-stream': stream }, [kept]));
     if (this.cut) this.pre.append(el('span', { class: 'note' }, ['\n[the console shows the first 2 million characters only]\n']));
     if (nearEnd) this.pre.scrollTop = this.pre.scrollHeight;

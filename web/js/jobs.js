@@ -61,9 +61,13 @@ export function createJobs(context) {
   /** @type {AbortController | null} */
   let following = null;
 
+  let refreshes = 0;
+
   async function refresh() {
+    const mine = ++refreshes;
     status.textContent = 'loading…';
     const answer = await listJobs(context.key());
+    if (mine !== refreshes) return; // a later refresh is under way: its answer is newer
     if (answer.code === 1000) return context.onUnauthorized(answer);
     if (answer.code !== 0) {
       status.textContent = `code ${answer.code}: ${answer.message}`;
@@ -139,7 +143,7 @@ export function createJobs(context) {
       }
       const job = answer.job;
       command.textContent = [job.command, ...job.args].join(' ') + ` · started ${formatTime(job.started_at)}`;
-      if (typeof answer.output === 'string') log.append('output', answer.output);
+      if (typeof answer.output === 'string') log.append('combined', answer.output);
       if (typeof answer.next_offset === 'number') offset = answer.next_offset;
       cancel.hidden = job.state !== 'running';
       state.className = `outcome ${tone(job)}`;

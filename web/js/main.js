@@ -49,7 +49,10 @@ async function signIn(key, fresh) {
   const commands = Array.isArray(answer.commands)
     ? answer.commands.filter((entry) => isObject(entry) && typeof entry.command === 'string' && typeof entry.description === 'string')
     : [];
-  const context = { key: currentKey, onUnauthorized, onJobStarted: (/** @type {string} */ id) => void jobs.follow(id) };
+  const context = { key: currentKey, onUnauthorized, onJobStarted: (/** @type {string} */ id) => {
+    void jobs.follow(id);
+    void jobs.refresh();
+  } };
   commandList.replaceChildren(...commands.map((command) => renderCommand(/** @type {import('./api.js').ListedCommand} */ (command), context)));
   commandsStatus.textContent = commands.length === 0 ? 'This key may run no command.' : `${commands.length} commands this key may run`;
   filter.value = '';
