@@ -74,7 +74,7 @@ export function createJobs(context) {
       return;
     }
     const jobs = Array.isArray(answer.jobs) ? answer.jobs.filter(isJob) : [];
-    status.textContent = jobs.length === 0 ? 'No jobs yet.' : `${jobs.length} jobs, newest first`;
+    status.textContent = jobs.length === 0 ? 'No jobs yet.' : `${jobs.length} ${jobs.length === 1 ? 'job' : 'jobs'}, newest first`;
     list.replaceChildren(...jobs.map((job) => {
       const follow = el('button', { type: 'button', class: 'secondary', 'aria-label': `Follow ${job.command} (${job.job_id})` }, ['Follow']);
       follow.addEventListener('click', () => void follow_(job.job_id, true));

@@ -54,7 +54,7 @@ async function signIn(key, fresh) {
     void jobs.refresh();
   } };
   commandList.replaceChildren(...commands.map((command) => renderCommand(/** @type {import('./api.js').ListedCommand} */ (command), context)));
-  commandsStatus.textContent = commands.length === 0 ? 'This key may run no command.' : `${commands.length} commands this key may run`;
+  commandsStatus.textContent = commands.length === 0 ? 'This key may run no command.' : `${commands.length} ${commands.length === 1 ? 'command' : 'commands'} this key may run`;
   filter.value = '';
   show(filterBox, commands.length > 6);
   who.textContent = 'signed in';
