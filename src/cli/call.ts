@@ -11,6 +11,7 @@ import {
   DEFAULT_PORT,
   EXIT_NO_ANSWER,
   exitStatusFor,
+  httpBaseUrl,
   readClientKey,
   readPayloadSource,
   readTlsFiles,
@@ -32,6 +33,7 @@ export interface ConnectionFlags extends GlobalOptions {
   'tls-cert'?: string | undefined;
   'tls-key'?: string | undefined;
   'tls-servername'?: string | undefined;
+  http?: string | undefined;
   json: boolean;
 }
 
@@ -55,6 +57,7 @@ export function withConnectionFlags<T>(y: Argv<T>): Argv<T & ConnectionFlags> {
     .option('host', { type: 'string', default: env.USCMDRELAY_HOST || DEFAULT_HOST, describe: 'relay address (env USCMDRELAY_HOST)' })
     .option('port', { type: 'number', default: env.USCMDRELAY_PORT ? Number(env.USCMDRELAY_PORT) : DEFAULT_PORT, describe: 'relay port (env USCMDRELAY_PORT)' })
     .option('key-file', { type: 'string', default: env.USCMDRELAY_KEY_FILE || undefined, describe: 'read the key from FILE (env USCMDRELAY_KEY_FILE; else the key itself in env USCMDRELAY_KEY)' })
+    .option('http', { type: 'string', default: env.USCMDRELAY_HTTP || undefined, describe: "use the relay's HTTP door at URL, e.g. http://host:8080 (env USCMDRELAY_HTTP)" })
     .option('tls', { type: 'boolean', default: false, describe: 'connect with TLS (implied by the other --tls-* flags)' })
     .option('tls-ca', { type: 'string', describe: 'trust the relay certificate signed by this CA (PEM) instead of the system CAs' })
     .option('tls-cert', { type: 'string', describe: 'client certificate for mutual TLS (PEM)', implies: 'tls-key' })
@@ -79,7 +82,8 @@ export function connectionFromFlags(argv: ConnectionFlags): ConnectionOptions {
     for (const warning of warnings) process.stderr.write(`uscmdrelay: ${warning}\n`);
     const wantsTls = argv.tls || Boolean(argv['tls-ca'] || argv['tls-cert'] || argv['tls-servername']);
     const files = { ca: argv['tls-ca'], cert: argv['tls-cert'], key: argv['tls-key'], servername: argv['tls-servername'] };
-    return { host: argv.host, port: argv.port, key, ...(wantsTls ? { tls: readTlsFiles(files) } : {}) };
+    const http = argv.http === undefined ? {} : { url: httpBaseUrl(argv.http).href };
+    return { host: argv.host, port: argv.port, key, ...http, ...(wantsTls ? { tls: readTlsFiles(files) } : {}) };
   } catch (error) {
     usageError((error as Error).message);
   }

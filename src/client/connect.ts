@@ -16,7 +16,7 @@ export function targetOf(options: ConnectionOptions): string {
   return `${isIP(host) === 6 ? `[${host}]` : host}:${options.port ?? DEFAULT_PORT}`;
 }
 
-function tlsSettings(options: ConnectionOptions, host: string): TlsConnectionOptions {
+export function tlsSettings(options: ConnectionOptions, host: string): TlsConnectionOptions {
   const tls = typeof options.tls === 'object' ? options.tls : {};
   const settings: TlsConnectionOptions = { rejectUnauthorized: tls.rejectUnauthorized ?? true };
   if (tls.ca !== undefined) settings.ca = tls.ca;

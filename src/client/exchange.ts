@@ -3,12 +3,17 @@ import { ClientError } from './client-error.js';
 import { classifyError } from './classify-error.js';
 import type { WireRequest } from './build-request.js';
 import { openConnection, targetOf } from './connect.js';
+import { exchangeHttp } from './exchange-http.js';
 import { parseAnswerLine } from './parse-line.js';
 import { readLines } from './read-lines.js';
 import type { AnswerLine, ConnectionOptions } from './types.js';
 
 // Ends after the line that carries `code`; throws a ClientError when there is none.
 export async function* exchange(options: ConnectionOptions, request: WireRequest): AsyncGenerator<AnswerLine> {
+  if (options.url !== undefined) {
+    yield* exchangeHttp({ ...options, url: options.url }, request);
+    return;
+  }
   const target = targetOf(options);
   const socket = await openConnection(options);
   const onAbort = () => socket.destroy(new ClientError('aborted', `call to ${target} aborted`));

@@ -8,3 +8,4 @@ export { exitStatusFor, EXIT_STATUS_BY_CODE, EXIT_NO_ANSWER, EXIT_RELAY_FAILURE 
 export type * from './types.js';
 export { readClientKey, type KeySource } from './credentials.js';
 export { readTlsFiles, readPayloadSource, type TlsFiles } from './client-files.js';
+export { httpBaseUrl } from './exchange-http.js';

@@ -1,16 +1,14 @@
 // Splits the relay's answer into lines, decoding each only once it is whole (a UTF-8 character
 // may straddle two chunks).
-import type { Socket } from 'node:net';
-
 export interface LinePart {
   text: string;
   terminated: boolean; // false for bytes left without a final `\n` when the relay closed
 }
 
 // Yields every line the socket delivers until it ends; socket errors are thrown to the caller.
-export async function* readLines(socket: Socket): AsyncGenerator<LinePart> {
+export async function* readLines(socket: AsyncIterable<Buffer>): AsyncGenerator<LinePart> {
   let pending: Buffer[] = [];
-  for await (const chunk of socket as AsyncIterable<Buffer>) {
+  for await (const chunk of socket) {
     let start = 0;
     let newline = chunk.indexOf(0x0a, start);
     while (newline !== -1) {

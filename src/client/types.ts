@@ -16,6 +16,7 @@ export interface ClientTlsOptions {
 export interface ConnectionOptions {
   host?: string; // default 127.0.0.1
   port?: number; // default 7777
+  url?: string; // the relay's HTTP door (`http(s)://host:port`); used instead of host and port
   key: string; // the auth key; sent in the request, never logged
   tls?: boolean | ClientTlsOptions; // true: TLS with the system's CAs
   connectTimeoutMs?: number; // default 10 000; covers the TLS handshake too

@@ -1,6 +1,7 @@
 // The fastify application of the HTTP door (SPEC 11): routes onto the one road, /healthz and
 // /metrics. Bytes become a request value and a credential here; the road does everything else.
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerFactory } from 'fastify';
 import type { Logger } from '../../log/index.js';
 import { RelayError, type CodeName } from '../../protocol/index.js';
@@ -16,6 +17,8 @@ export interface HttpAppOptions {
   draining: () => boolean; // true once SIGTERM started the drain: /healthz answers 503
   metrics: (() => Promise<{ contentType: string; text: string }>) | null;
   metricsToken: string | null; // `--metrics-token`: /metrics requires `Bearer T`
+  // A request the HTTP parser could not take (timeout, bad framing): answered on the socket.
+  onClientError: (error: Error & { code?: string }, socket: Socket) => void;
 }
 
 // A refusal the door makes before the road (bad body, bad header): answered and audit-logged
@@ -70,7 +73,13 @@ function isStringRecord(value: unknown): value is Record<string, string | undefi
 export function createHttpApp(options: HttpAppOptions, serverFactory: FastifyServerFactory): FastifyInstance<Server> {
   const { relay, logger } = options;
   // fastify's own request log is off: the road's audit line is the one record of a request.
-  const app = fastify({ logger: false, serverFactory, bodyLimit: options.maxRequestBytes, return503OnClosing: false });
+  const app = fastify({
+    logger: false,
+    serverFactory,
+    bodyLimit: options.maxRequestBytes,
+    return503OnClosing: false,
+    clientErrorHandler: options.onClientError,
+  });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {

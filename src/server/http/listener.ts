@@ -16,7 +16,7 @@ import { createHttpApp, type HttpAppOptions } from './app.js';
 import { callerOf } from './request-parts.js';
 import { httpStatusOf } from './status.js';
 
-export interface HttpServerOptions extends Omit<HttpAppOptions, 'relay' | 'logger' | 'draining'> {
+export interface HttpServerOptions extends Omit<HttpAppOptions, 'relay' | 'logger' | 'draining' | 'onClientError'> {
   host: string;
   port: number;
   requestTimeoutMs: number;
@@ -62,7 +62,16 @@ export async function startHttpServer(options: HttpServerOptions, relay: Relay, 
   let server: Server | undefined;
   const timeout = options.requestTimeoutMs;
 
-  const app = createHttpApp({ ...options, relay, logger, draining: () => draining }, (handler) => {
+  const onClientError = (error: Error & { code?: string }, socket: Socket): void => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    // An answer already under way on this connection cannot be followed by another: just end it.
+    if ('_httpMessage' in socket && socket._httpMessage) {
+      socket.destroy();
+      return;
+    }
+    writeRawAnswer(socket, relay.reject(clientErrorCode(error), callerOf(socket)));
+  };
+  const app = createHttpApp({ ...options, relay, logger, draining: () => draining, onClientError }, (handler) => {
     const settings = {
       // The whole request, headers included, within --request-timeout; checked often enough
       // that a dribbling client is cut close to it.
@@ -92,15 +101,6 @@ export async function startHttpServer(options: HttpServerOptions, relay: Relay, 
       sockets.delete(socket);
       release();
     });
-  });
-  httpServer.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
-    if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    // A request whose answer has started cannot be answered again: just end the connection.
-    if ('_httpMessage' in socket && socket._httpMessage !== null && socket._httpMessage !== undefined) {
-      socket.destroy();
-      return;
-    }
-    writeRawAnswer(socket, relay.reject(clientErrorCode(error), callerOf(socket)));
   });
   if (options.tls) {
     httpServer.on('tlsClientError', (error: Error, socket: Socket) => {
