@@ -28,9 +28,11 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   // Before serving: jobs a crashed daemon left `running` become `lost`, their groups are killed.
   await jobs?.recover();
   let running = (): number => 0;
-  const metrics = createDaemonMetrics({ commandsRunning: () => running(), jobsRunning: () => jobs?.running() ?? 0 }, options.version);
-  const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger, observer: metrics.observer, jobs });
+  let jobsRunning = (): number => 0;
+  const metrics = createDaemonMetrics({ commandsRunning: () => running(), jobsRunning: () => jobsRunning() }, options.version);
+  const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger, jobs, observer: metrics.observer });
   running = () => relay.running();
+  jobsRunning = () => relay.jobsRunning();
   const connections = metrics.countConnections(new ConnectionLimits(options.connections));
   // Handlers first: a supervisor may signal as soon as it reads `listening`.
   process.on('SIGHUP', () => {

@@ -42,27 +42,39 @@ describe('HTTP door limits', () => {
     assert.deepEqual([audit.transport, audit.code], ['http', 2003]);
   });
 
-  it('cuts headers dribbled byte by byte (slowloris) at --request-timeout: 408 2005', LIMIT, async () => {
-    const socket = connect({ host: '127.0.0.1', port: port() });
-    await once(socket, 'connect');
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    let closed = false;
-    socket.on('close', () => (closed = true));
-    socket.on('error', () => {});
-    const dribble = 'POST /v1/run HTTP/1.1\r\nHost: x\r\nX-Slow: ' + 'a'.repeat(10_000);
-    // One byte at a time, well under any size limit, until the daemon hangs up.
-    for (let index = 0; !closed && index < dribble.length; index++) {
-      if (!socket.destroyed) socket.write(dribble[index] ?? '');
-      await delay(20);
-    }
-    assert.equal(closed, true, 'the daemon never cut the slow client');
-    const text = Buffer.concat(chunks).toString('utf8');
-    assert.match(text, /^HTTP\/1\.1 408 /);
-    const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
-    assert.deepEqual([body.status, body.code, body.message], ['error', 2005, 'No complete request in time']);
-    await daemon.waitForLog((line) => line.msg === 'request' && line.request_id === body.request_id && line.transport === 'http');
-  });
+  const dribbles: Array<[string, string, string]> = [
+    ['headers', 'POST /v1/run HTTP/1.1\r\nHost: x\r\nX-Slow: ', 'a'],
+    ['a body', 'POST /v1/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{', ' '],
+  ];
+  for (const [what, head, filler] of dribbles) {
+    it(`cuts ${what} dribbled byte by byte (slowloris) at --request-timeout: 408 2005, one audit line`, LIMIT, async () => {
+      const socket = connect({ host: '127.0.0.1', port: port() });
+      await once(socket, 'connect');
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let closed = false;
+      socket.on('close', () => (closed = true));
+      socket.on('error', () => {});
+      const dribble = head + filler.repeat(900);
+      // One byte at a time, well under any size limit, until the daemon hangs up.
+      for (let index = 0; !closed && index < dribble.length; index++) {
+        if (!socket.destroyed) socket.write(dribble[index] ?? '');
+        await delay(20);
+      }
+      assert.equal(closed, true, 'the daemon never cut the slow client');
+      const text = Buffer.concat(chunks).toString('utf8');
+      assert.match(text, /^HTTP\/1\.1 408 /);
+      const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
+      assert.deepEqual([body.status, body.code, body.message], ['error', 2005, 'No complete request in time']);
+      const audit = await daemon.waitForLog((line) => line.msg === 'request' && line.request_id === body.request_id);
+      assert.equal(audit.transport, 'http');
+      // Nothing else is logged for that connection (no second answer to a dead request).
+      const probe = await call(port(), { path: '/v1/run', headers: bearer(HASHED_KEY), body: { command: 'echo' } });
+      await daemon.waitForLog((line) => line.msg === 'request' && line.request_id === probe.json().request_id);
+      const remote = audit.remote;
+      assert.deepEqual(daemon.logs.filter((line) => line.msg === 'request' && line.remote === remote).map((line) => line.code), [2005]);
+    });
+  }
 
   it('answers 429 3005 when the command\'s concurrency is reached', LIMIT, async () => {
     const gate = join(tempDir(), 'gate');

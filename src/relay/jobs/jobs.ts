@@ -267,9 +267,10 @@ export class Jobs {
     };
   }
 
+  // The final record is written before anyone is told: a client that sees `done` finds it on disk.
   private async end(job: LiveJob, output: FileHandle, end: JobEnd): Promise<void> {
     await output.close().catch(() => {});
-    job.record = {
+    const final: JobRecord = {
       ...job.record,
       state: end.state,
       code: end.code,
@@ -279,19 +280,19 @@ export class Jobs {
       ended_at: new Date().toISOString(),
     };
     try {
-      await this.save(job);
+      await this.save(job, final);
     } catch (error) {
-      this.options.logger.error({ job_id: job.record.job_id, err: error }, 'job record could not be written');
+      this.options.logger.error({ job_id: final.job_id, err: error }, 'job record could not be written');
     }
-    this.live.delete(job.record.job_id);
+    job.record = final;
+    this.live.delete(final.job_id);
     job.changed.emit('change');
     if (this.live.size === 0) this.idleEvents.emit('idle');
   }
 
-  // Queues a write of the job's record as it is now.
-  private save(job: LiveJob): Promise<void> {
-    const snapshot = job.record;
-    const write = job.writes.then(() => this.store.writeRecord(snapshot));
+  // Queues a write of a record of the job (by default as it is now), after the ones before it.
+  private save(job: LiveJob, record: JobRecord = job.record): Promise<void> {
+    const write = job.writes.then(() => this.store.writeRecord(record));
     job.writes = write.catch(() => {});
     return write;
   }

@@ -19,6 +19,8 @@ export interface HttpAppOptions {
   metricsToken: string | null; // `--metrics-token`: /metrics requires `Bearer T`
   // A request the HTTP parser could not take (timeout, bad framing): answered on the socket.
   onClientError: (error: Error & { code?: string }, socket: Socket) => void;
+  // True once onClientError answered this connection (a body that came too slowly).
+  answeredEarly: (socket: Socket) => boolean;
 }
 
 // A refusal the door makes before the road (bad body, bad header): answered and audit-logged
@@ -100,6 +102,10 @@ export function createHttpApp(options: HttpAppOptions, serverFactory: FastifySer
   });
 
   app.setErrorHandler((error: unknown, request, reply) => {
+    if (options.answeredEarly(request.socket)) {
+      reply.hijack();
+      return undefined;
+    }
     const caller = callerOf(request.socket);
     if (error instanceof DoorRefusal) return sendRelayJson(reply, relay.reject(error.codeName, caller, error.detail));
     const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;

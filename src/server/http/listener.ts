@@ -3,7 +3,7 @@
 // headers dribbled byte by byte (slowloris), the request size — and a drain that keeps
 // /healthz answering 503 until the road is empty.
 import { once } from 'node:events';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
@@ -16,7 +16,7 @@ import { createHttpApp, type HttpAppOptions } from './app.js';
 import { callerOf } from './request-parts.js';
 import { httpStatusOf } from './status.js';
 
-export interface HttpServerOptions extends Omit<HttpAppOptions, 'relay' | 'logger' | 'draining' | 'onClientError'> {
+export interface HttpServerOptions extends Omit<HttpAppOptions, 'relay' | 'logger' | 'draining' | 'onClientError' | 'answeredEarly'> {
   host: string;
   port: number;
   requestTimeoutMs: number;
@@ -50,6 +50,12 @@ function statusText(status: number): string {
   return { 400: 'Bad Request', 408: 'Request Timeout', 413: 'Content Too Large', 429: 'Too Many Requests' }[status] ?? 'Error';
 }
 
+// The response node's parser has started on this connection, if any (`socket._httpMessage`).
+function responseOf(socket: Socket): ServerResponse | null {
+  const message: unknown = Reflect.get(socket, '_httpMessage');
+  return message instanceof ServerResponse ? message : null;
+}
+
 function clientErrorCode(error: Error & { code?: string }): CodeName {
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 'REQUEST_TIMEOUT';
   if (error.code === 'HPE_HEADER_OVERFLOW') return 'REQUEST_TOO_LARGE';
@@ -62,16 +68,20 @@ export async function startHttpServer(options: HttpServerOptions, relay: Relay, 
   let server: Server | undefined;
   const timeout = options.requestTimeoutMs;
 
+  const answeredEarly = new WeakSet<Socket>();
   const onClientError = (error: Error & { code?: string }, socket: Socket): void => {
-    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    // Answered already (node reports the same dead connection more than once), or gone.
+    if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable || answeredEarly.has(socket)) return;
     // An answer already under way on this connection cannot be followed by another: just end it.
-    if ('_httpMessage' in socket && socket._httpMessage) {
+    if (responseOf(socket)?.headersSent === true) {
       socket.destroy();
       return;
     }
+    // Headers in, body still dribbling: the route waits on the body; it must not answer again.
+    answeredEarly.add(socket);
     writeRawAnswer(socket, relay.reject(clientErrorCode(error), callerOf(socket)));
   };
-  const app = createHttpApp({ ...options, relay, logger, draining: () => draining, onClientError }, (handler) => {
+  const app = createHttpApp({ ...options, relay, logger, draining: () => draining, onClientError, answeredEarly: (socket) => answeredEarly.has(socket) }, (handler) => {
     const settings = {
       // The whole request, headers included, within --request-timeout; checked often enough
       // that a dribbling client is cut close to it.
