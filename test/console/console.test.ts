@@ -54,6 +54,11 @@ timeout = 600
 [default::job-fails]
 command = /bin/sh -c 'echo to-out; echo to-err >&2; exit 4' fails
 
+[default::slow]
+command = /bin/sleep 300
+description = Always past its time limit
+timeout = 0.5
+
 [ops]
 restart = /bin/echo restarted
 `;
@@ -139,9 +144,9 @@ describe('web console in chromium', () => {
     const sent: Array<{ url: string; authorization: string | undefined }> = [];
     page.on('request', (request) => sent.push({ url: request.url(), authorization: request.headers().authorization }));
     await signIn(page);
-    await page.getByText('8 commands this key may run').waitFor();
+    await page.getByText('9 commands this key may run').waitFor();
     const names = await page.locator('li.command summary code').allInnerTexts();
-    assert.deepEqual(names, ['default::cat', 'default::echo', 'default::fail', 'default::job-fails', 'default::live', 'default::long', 'default::pick', 'default::xss']);
+    assert.deepEqual(names, ['default::cat', 'default::echo', 'default::fail', 'default::job-fails', 'default::live', 'default::long', 'default::pick', 'default::slow', 'default::xss']);
     await page.getByText('Fails with exit status 3').waitFor();
     const pick = await openCommand(page, 'default::pick');
     assert.deepEqual(await pick.locator('ul.rules li').allInnerTexts(), ['Arguments: up to 2, each matching [a-z]+ as a whole', 'Payload: none']);
@@ -203,6 +208,16 @@ describe('web console in chromium', () => {
     assert.match(await outcomeOf(card), /^failed · exit 3 · code 3001 · \d+ ms$/);
     await card.getByText('3001').waitFor();
     assert.equal(await card.locator('pre .stderr').innerText(), 'failing on purpose\n');
+  });
+
+  it('a run the relay killed is shown as killed, not as success', LIMIT, async () => {
+    const page = await openConsole();
+    await signIn(page);
+    const card = await openCommand(page, 'default::slow');
+    await card.getByRole('button', { name: /^Run/ }).click();
+    await card.getByText('code 3002').waitFor();
+    assert.match(await outcomeOf(card), /^timed out · signal SIG[A-Z]+ · code 3002 · [\d.]+ (ms|s)$/);
+    await card.locator('.detail').getByText(/\S/).waitFor();
   });
 
   it('a refused run shows the code and the relay\'s message', LIMIT, async () => {
@@ -276,7 +291,7 @@ describe('web console in chromium', () => {
     await tabTo((text) => text === '|input|key');
     await page.keyboard.type(KEY);
     await page.keyboard.press('Enter');
-    await page.getByText('8 commands this key may run').waitFor();
+    await page.getByText('9 commands this key may run').waitFor();
     assert.equal(await focused(), '|h2|commands-title');
     await tabTo((text) => text.startsWith('default::cat|summary|'));
     await page.keyboard.press('Enter');
