@@ -44,6 +44,11 @@ export function isObject(value) {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A listing entry the console can show: a name and a description at least. @param {unknown} value @returns {value is ListedCommand} */
+export function isListedCommand(value) {
+  return isObject(value) && typeof value.command === 'string' && typeof value.description === 'string';
+}
+
 /** @param {unknown} value @returns {RelayAnswer} */
 function toAnswer(value, httpStatus = 0) {
   if (isObject(value) && typeof value.code === 'number') {

@@ -1,6 +1,6 @@
 // @ts-check
 // The console's entry: signing in and out, and the two panels (commands, jobs).
-import { isObject, listCommands } from './api.js';
+import { isListedCommand, listCommands } from './api.js';
 import { renderCommand } from './commands.js';
 import { byId, show } from './dom.js';
 import { createJobs } from './jobs.js';
@@ -46,14 +46,12 @@ async function signIn(key, fresh) {
   }
   sessionStorage.setItem(KEY, key);
   keyField.value = '';
-  const commands = Array.isArray(answer.commands)
-    ? answer.commands.filter((entry) => isObject(entry) && typeof entry.command === 'string' && typeof entry.description === 'string')
-    : [];
+  const commands = Array.isArray(answer.commands) ? answer.commands.filter(isListedCommand) : [];
   const context = { key: currentKey, onUnauthorized, onJobStarted: (/** @type {string} */ id) => {
     void jobs.follow(id);
     void jobs.refresh();
   } };
-  commandList.replaceChildren(...commands.map((command) => renderCommand(/** @type {import('./api.js').ListedCommand} */ (command), context)));
+  commandList.replaceChildren(...commands.map((command) => renderCommand(command, context)));
   commandsStatus.textContent = commands.length === 0 ? 'This key may run no command.' : `${commands.length} ${commands.length === 1 ? 'command' : 'commands'} this key may run`;
   filter.value = '';
   show(filterBox, commands.length > 6);
