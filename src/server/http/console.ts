@@ -1,6 +1,7 @@
 // The web console (SPEC 12): a fixed list of static files from the package's web/ folder, read
-// and compressed once at start, served with headers that forbid framing, sniffing, inline code
-// and anything fetched from elsewhere. Nothing here touches the road: the page calls /v1/*.
+// once at start and compressed when first asked for, served with headers that forbid framing,
+// sniffing, inline code and anything fetched from elsewhere. Nothing here touches the road: the
+// page calls /v1/* like any other client.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
@@ -46,27 +47,35 @@ export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-cache',
 };
 
+type Encoding = 'br' | 'gzip';
+
 interface ConsoleFile {
   type: string;
   etag: string;
   identity: Buffer;
-  gzip: Buffer;
-  br: Buffer;
+  encoded: Map<Encoding, Buffer>; // compressed on first use: the daemon starts without the work
 }
 
 async function loadFile(file: string, type: string): Promise<ConsoleFile> {
   const identity = await readFile(new URL(file, WEB_DIR));
-  return {
-    type,
-    etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 22)}"`,
-    identity,
-    gzip: gzipSync(identity, { level: 9 }),
-    br: brotliCompressSync(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } }),
-  };
+  return { type, etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 22)}"`, identity, encoded: new Map() };
+}
+
+function encodedBody(file: ConsoleFile, encoding: Encoding): Buffer {
+  let body = file.encoded.get(encoding);
+  if (body === undefined) {
+    const { identity } = file;
+    body =
+      encoding === 'br'
+        ? brotliCompressSync(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } })
+        : gzipSync(identity, { level: 9 });
+    file.encoded.set(encoding, body);
+  }
+  return body;
 }
 
 // The best encoding the client accepts (q > 0): br, then gzip, else none.
-export function pickEncoding(header: string | undefined): 'br' | 'gzip' | 'identity' {
+export function pickEncoding(header: string | undefined): Encoding | 'identity' {
   const accepted = new Set<string>();
   for (const item of (header ?? '').split(',')) {
     const [name = '', ...params] = item.trim().toLowerCase().split(';');
@@ -96,7 +105,7 @@ function send(file: ConsoleFile, request: FastifyRequest, reply: FastifyReply): 
   reply.type(file.type);
   if (encoding === 'identity') return reply.send(file.identity);
   reply.header('content-encoding', encoding);
-  return reply.send(encoding === 'br' ? file.br : file.gzip);
+  return reply.send(encodedBody(file, encoding));
 }
 
 // Registers GET (and so HEAD) for each console file. Fails at start if a file is missing.
