@@ -2,9 +2,9 @@
 import type { ConfigSnapshot } from '../config/index.js';
 import { announce, type Logger } from '../log/index.js';
 import { createRelay, Jobs, type JobsOptions, type RelayOptions } from '../relay/index.js';
-import { ConnectionLimits, startHttpServer, startRelayServer, type ConnectionLimitOptions, type HttpServer, type HttpServerOptions, type ServerOptions } from '../server/index.js';
+import { ConnectionLimits, loadHttpDoor, startRelayServer, type ConnectionLimitOptions, type HttpServer, type HttpServerOptions, type ServerOptions } from '../server/index.js';
 import { createConfigHolder, type ConfigSource } from './config-holder.js';
-import { createDaemonMetrics } from './metrics.js';
+import type { DaemonMetrics } from './metrics.js';
 
 export interface DaemonOptions {
   config: ConfigSource;
@@ -29,15 +29,21 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   await jobs?.recover();
   let running = (): number => 0;
   let jobsRunning = (): number => 0;
-  const metrics = createDaemonMetrics({ commandsRunning: () => running(), jobsRunning: () => jobsRunning() }, options.version);
-  const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger, jobs, observer: metrics.observer });
+  // Metrics are read through the HTTP door only: without it, neither fastify nor prom-client is
+  // loaded (a faster start for the plain TCP daemon).
+  const metrics: DaemonMetrics | null = options.http
+    ? (await import('./metrics.js')).createDaemonMetrics({ commandsRunning: () => running(), jobsRunning: () => jobsRunning() }, options.version)
+    : null;
+  const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger, jobs, ...(metrics ? { observer: metrics.observer } : {}) });
   running = () => relay.running();
   jobsRunning = () => relay.jobsRunning();
-  const connections = metrics.countConnections(new ConnectionLimits(options.connections));
+  const limits = new ConnectionLimits(options.connections);
+  const connections = metrics ? metrics.countConnections(limits) : limits;
   // Handlers first: a supervisor may signal as soon as it reads `listening`.
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading configuration');
-    metrics.configReloaded(config.reload());
+    const ok = config.reload();
+    metrics?.configReloaded(ok);
   });
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -46,7 +52,10 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
 
   const server = await startRelayServer({ ...options.server, connections }, relay, logger);
   let http: HttpServer | null = null;
-  if (options.http) http = await startHttpServer({ ...options.http, connections, metrics: metrics.render }, relay, logger);
+  if (options.http) {
+    const { startHttpServer } = await loadHttpDoor();
+    http = await startHttpServer({ ...options.http, connections, metrics: metrics ? metrics.render : null }, relay, logger);
+  }
   announce(
     logger,
     {

@@ -35,7 +35,11 @@ export interface RoadCall {
 export async function answerJson(reply: FastifyReply, call: RoadCall): Promise<void> {
   const io = { onOutput: null, clientGone: clientGoneSignal(reply.raw) };
   const response = await call.relay.handleValue(call.value, call.credential, { stream: false }, call.caller, io);
-  if (reply.raw.destroyed) return;
+  // The client went away: nothing to write (the road has answered and logged).
+  if (reply.raw.destroyed) {
+    reply.hijack();
+    return;
+  }
   await sendRelayJson(reply, response);
 }
 

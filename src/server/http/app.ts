@@ -1,5 +1,6 @@
 // The fastify application of the HTTP door (SPEC 11): routes onto the one road, /healthz and
 // /metrics. Bytes become a request value and a credential here; the road does everything else.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerFactory } from 'fastify';
@@ -61,11 +62,17 @@ function credentialOf(request: FastifyRequest, required: boolean): ValueCredenti
   return required ? { authKey: '' } : {};
 }
 
-// A query value that is a plain number becomes one; anything else goes to the road's schema as
-// sent, which names the bad field.
+// A query value that is a plain number becomes one, an empty one is absent; anything else goes
+// to the road's schema as sent, which names the bad field.
 function queryNumber(value: string | undefined): number | string | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || value === '') return undefined;
   return /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+}
+
+// Compares in constant time (after hashing, so lengths do not leak either).
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 function isStringRecord(value: unknown): value is Record<string, string | undefined> {
@@ -166,7 +173,7 @@ export function createHttpApp(options: HttpAppOptions, serverFactory: FastifySer
     if (options.metrics === null) return reply.callNotFound();
     if (options.metricsToken !== null) {
       const bearer = bearerOf(request.headers);
-      if (bearer.kind !== 'key' || bearer.key !== options.metricsToken) {
+      if (bearer.kind !== 'key' || !sameSecret(bearer.key, options.metricsToken)) {
         return reply.code(401).header('www-authenticate', 'Bearer').type('application/json; charset=utf-8').send('{"status":"error","message":"metrics token required"}');
       }
     }
