@@ -9,7 +9,8 @@ copyFileSync('auth.sample.conf', '.sample/auth.conf');
 copyFileSync('relays.sample.conf', '.sample/relays.conf');
 chmodSync('.sample/auth.conf', 0o600);
 
-const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--config-dir', '.sample', ...process.argv.slice(2)], {
+// Jobs (detached runs) keep their records and output in .sample/state, not in the user's state dir.
+const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--config-dir', '.sample', '--state-dir', '.sample/state', ...process.argv.slice(2)], {
   stdio: 'inherit',
 });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));

@@ -44,6 +44,7 @@ interface CallFlags extends ConnectionFlags {
   payload?: string | undefined;
   timeout?: number | undefined;
   id?: string | undefined;
+  detach: boolean;
 }
 
 // The flags of every client command. No `--key` on purpose: USCMDRELAY_KEY is read directly.
@@ -161,7 +162,8 @@ export const callCommand: CommandModule<GlobalOptions, CallFlags> = {
       .option('stream', { type: 'boolean', default: false, describe: 'print output as the command produces it' })
       .option('payload', { type: 'string', requiresArg: true, describe: 'send FILE (or - for standard input) as the payload' })
       .option('timeout', { type: 'number', describe: 'seconds; may only lower the configured limit' })
-      .option('id', { type: 'string', describe: 'an id the relay echoes back (and logs)' }) as Argv<CallFlags>,
+      .option('id', { type: 'string', describe: 'an id the relay echoes back (and logs)' })
+      .option('detach', { type: 'boolean', default: false, describe: 'start a job, print its id and return (see `uscmdrelay job`)' }) as Argv<CallFlags>,
   handler: async (argv) => {
     exitQuietlyOnClosedPipe();
     const options: CallOptions = { ...connectionFromFlags(argv), command: argv.command, args: commandArguments(argv) };
@@ -171,6 +173,8 @@ export const callCommand: CommandModule<GlobalOptions, CallFlags> = {
       options.timeout = timeout;
     }
     if (argv.id !== undefined) options.id = String(argv.id);
+    if (argv.detach && argv.stream) usageError('--detach and --stream do not go together: follow a job with `uscmdrelay job ID --follow`');
+    if (argv.detach) options.detach = true;
     const payload: unknown = argv.payload;
     if (payload !== undefined && typeof payload !== 'string') usageError('--payload takes one FILE or -');
     try {
@@ -185,7 +189,9 @@ export const callCommand: CommandModule<GlobalOptions, CallFlags> = {
       process.exitCode = reportNoAnswer(error);
       return;
     }
-    if (!argv.json) await printResponse(response, argv.stream);
+    if (!argv.json && argv.detach && response.code === codes.OK.code && typeof response.job_id === 'string') {
+      await write(process.stdout, `${response.job_id}\n`);
+    } else if (!argv.json) await printResponse(response, argv.stream);
     process.exitCode = exitStatusFor(response);
   },
 };

@@ -5,6 +5,7 @@ import { serveCommand } from './serve.js';
 import { configtestCommand } from './configtest.js';
 import { callCommand } from './call.js';
 import { listCommand } from './list.js';
+import { jobCommand, jobsCommand } from './job.js';
 import { keyCommand } from './key.js';
 import { agentCommand } from './agent.js';
 import { sendCommand } from './send.js';
@@ -20,6 +21,8 @@ export function withCommands(y: Argv<GlobalOptions>): Argv<GlobalOptions> {
     .command(configtestCommand)
     .command(callCommand)
     .command(listCommand)
+    .command(jobCommand)
+    .command(jobsCommand)
     .command(keyCommand)
     .command(agentCommand)
     .command(sendCommand)

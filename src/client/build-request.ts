@@ -12,6 +12,7 @@ export function buildRunRequest(options: CallOptions, stream: boolean): WireRequ
   if (stream) request.stream = true;
   if (options.payload !== undefined) Object.assign(request, encodePayload(options.payload));
   if (options.timeout !== undefined) request.timeout = options.timeout;
+  if (options.detach === true) request.detach = true;
   return request;
 }
 

@@ -9,3 +9,4 @@ export type * from './types.js';
 export { readClientKey, type KeySource } from './credentials.js';
 export { readTlsFiles, readPayloadSource, type TlsFiles } from './client-files.js';
 export { httpBaseUrl } from './exchange-http.js';
+export { startJob, getJob, listJobs, cancelJob, followJob, jobOutcome, MAX_JOB_WAIT_S, type JobOptions, type JobReadOptions, type JobFollowEvent } from './jobs.js';

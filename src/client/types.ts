@@ -30,6 +30,7 @@ export interface CallOptions extends ConnectionOptions {
   payload?: Buffer | string; // sent as UTF-8 text when it is clean, else base64
   timeout?: number; // seconds; may only lower the configured limit
   id?: string; // echoed back as `id`
+  detach?: boolean; // start a job and answer at once with its `job_id` (SPEC 10)
 }
 
 export interface ResultEvent {

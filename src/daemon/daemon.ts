@@ -69,7 +69,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   );
 
   const signal = await stopSignal;
-  logger.info({ signal, running: relay.inFlight(), grace_ms: options.shutdownGraceMs }, 'shutting down');
+  logger.info({ signal, running: relay.inFlight(), jobs: relay.jobsRunning(), grace_ms: options.shutdownGraceMs }, 'shutting down');
   server.stopAccepting();
   // The HTTP door keeps listening through the drain so /healthz can say 503.
   http?.startDrain();

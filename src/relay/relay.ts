@@ -119,7 +119,6 @@ export function createRelay(options: RelayOptions): Relay {
   // concurrency slot until it ends; the answer carries the job's id at once.
   async function startJob(context: RoadContext, command: CommandSpec, request: RelayRequest, payload: Buffer | null): Promise<string> {
     if (jobs === null) throw new RelayError('MALFORMED', 'this relay keeps no jobs');
-    if (!jobs.hasRoom()) throw new RelayError('BUSY', `${jobs.running()} jobs are already running`);
     const release = slots.acquire(command);
     try {
       return await jobs.start(

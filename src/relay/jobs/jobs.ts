@@ -4,7 +4,7 @@
 import { EventEmitter, once } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
 import type { Logger } from '../../log/index.js';
-import { codes, type JobState, type JobView } from '../../protocol/index.js';
+import { codes, RelayError, type JobState, type JobView } from '../../protocol/index.js';
 import { killProcessGroup } from '../../exec/kill-group.js';
 import type { OutputSink } from '../../exec/index.js';
 import { newJobId } from './job-id.js';
@@ -84,21 +84,24 @@ export class Jobs {
   // groups are killed if still alive; then the retention sweep, and again every hour.
   async recover(): Promise<void> {
     await this.store.removeLeftovers();
-    for (const record of await this.store.readAll()) {
-      if (record.state !== 'running') continue;
-      let killed = false;
-      if (record.pid !== null && record.pid_start !== null && (await jobGroupAlive(record.pid, record.pid_start))) {
-        await killProcessGroup(record.pid);
-        killed = true;
-      }
-      const lost: JobRecord = { ...record, state: 'lost', code: LOST_CODE, ended_at: new Date().toISOString(), output_bytes: await this.store.outputSize(record.job_id) };
-      await this.store.writeRecord(lost);
-      this.options.logger.warn({ job_id: record.job_id, key: record.key, command: record.command, pid: record.pid, killed }, 'job lost: the daemon stopped without ending it');
-    }
+    const orphans = (await this.store.readAll()).filter((record) => record.state === 'running');
+    // In parallel: each group may take the SIGTERM grace to go.
+    await Promise.all(orphans.map((record) => this.markLost(record)));
     await this.sweep();
     const every = this.options.retentionMs === 0 ? HOUR_MS : Math.min(HOUR_MS, Math.max(1000, this.options.retentionMs));
     this.sweepTimer = setInterval(() => void this.sweep().catch((error: unknown) => this.options.logger.error({ err: error }, 'job retention sweep failed')), every);
     this.sweepTimer.unref();
+  }
+
+  private async markLost(record: JobRecord): Promise<void> {
+    let killed = false;
+    if (record.pid !== null && record.pid_start !== null && (await jobGroupAlive(record.pid, record.pid_start))) {
+      await killProcessGroup(record.pid);
+      killed = true;
+    }
+    const ended_at = new Date().toISOString();
+    await this.store.writeRecord({ ...record, state: 'lost', code: LOST_CODE, ended_at, output_bytes: await this.store.outputSize(record.job_id) });
+    this.options.logger.warn({ job_id: record.job_id, key: record.key, command: record.command, pid: record.pid, killed }, 'job lost: the daemon stopped without ending it');
   }
 
   // Deletes finished jobs that ended longer ago than the retention.
@@ -118,9 +121,9 @@ export class Jobs {
   // Starts a job: its record and output file exist, and its process has been spawned (or has
   // failed to), when this resolves. `onEnd` is told once the final record is written.
   async start(start: JobStart, onEnd: (record: JobRecord, durationMs: number) => void): Promise<string> {
-    await this.store.ensure();
+    // Counted before the first await, so two requests at once cannot both take the last place.
+    if (!this.hasRoom()) throw new RelayError('BUSY', `${this.live.size} jobs are already running`);
     const id = newJobId();
-    const output = await this.store.openOutput(id);
     const record: JobRecord = {
       job_id: id,
       key: start.label,
@@ -143,13 +146,19 @@ export class Jobs {
     const job: LiveJob = { record, cancel: new AbortController(), changed: new EventEmitter(), ended, writes: Promise.resolve() };
     job.changed.setMaxListeners(0);
     this.live.set(id, job);
+    let output: FileHandle | null = null;
     try {
+      await this.store.ensure();
+      output = await this.store.openOutput(id);
       await this.save(job);
     } catch (error) {
       this.live.delete(id);
-      await output.close();
+      settle();
+      if (this.live.size === 0) this.idleEvents.emit('idle');
+      await output?.close().catch(() => {});
       throw error;
     }
+    const opened = output;
 
     let spawned = (): void => {};
     const started = new Promise<void>((resolve) => (spawned = resolve));
@@ -157,7 +166,7 @@ export class Jobs {
     const finished = start
       .run({
         id,
-        sink: this.sinkFor(job, output),
+        sink: this.sinkFor(job, opened),
         onSpawn: (pid) => {
           job.record = { ...job.record, pid, pid_start: processStartTime(pid) };
           void this.save(job).then(spawned, spawned);
@@ -165,10 +174,10 @@ export class Jobs {
         cancel: job.cancel.signal,
       })
       .then(
-        (end) => this.end(job, output, end),
+        (end) => this.end(job, opened, end),
         (error: unknown) => {
           this.options.logger.error({ job_id: id, err: error }, 'job failed inside the daemon');
-          return this.end(job, output, { state: 'failed', code: INTERNAL_CODE, exitCode: null, signal: null, truncated: false });
+          return this.end(job, opened, { state: 'failed', code: INTERNAL_CODE, exitCode: null, signal: null, truncated: false });
         },
       )
       .then(() => {
