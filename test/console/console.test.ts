@@ -66,23 +66,32 @@ restart = /bin/echo restarted
 const LIMIT = { timeout: 120_000 };
 
 describe('web console in chromium', () => {
-  let relay: ConsoleDaemon;
-  let browser: Browser;
+  let relay: ConsoleDaemon | undefined;
+  let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   const cspViolations: string[] = [];
   const work = tempDir('uscmdrelay-console-');
 
+  // One at a time, so that `after` closes whatever did start when the other failed.
   before(async () => {
-    [relay, browser] = await Promise.all([startConsoleDaemon({ auth: AUTH, relays: RELAYS }), launchBrowser()]);
+    browser = await launchBrowser();
+    relay = await startConsoleDaemon({ auth: AUTH, relays: RELAYS });
   });
   after(async () => {
     await Promise.all(contexts.map((context) => context.close()));
     await browser?.close();
-    assert.equal(await relay?.daemon.stop(), 0);
+    if (relay !== undefined) assert.equal(await relay.daemon.stop(), 0);
     assert.deepEqual(cspViolations, []);
   });
 
+  // The console's address; only called once `before` has started everything.
+  const consoleUrl = (): string => {
+    if (relay === undefined) throw new Error('the daemon did not start');
+    return relay.url;
+  };
+
   async function openConsole(options: BrowserContextOptions = {}): Promise<Page> {
+    if (browser === undefined) throw new Error('the browser did not start');
     const context = await browser.newContext(options);
     contexts.push(context);
     const page = await context.newPage();
@@ -90,7 +99,7 @@ describe('web console in chromium', () => {
     page.on('console', (message) => {
       if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
     });
-    await page.goto(relay.url);
+    await page.goto(consoleUrl());
     return page;
   }
 
@@ -117,7 +126,7 @@ describe('web console in chromium', () => {
 
   it('sends the security headers with the page and its files', LIMIT, async () => {
     for (const path of ['', 'js/main.js', 'console.css']) {
-      const response = await fetch(new URL(path, relay.url));
+      const response = await fetch(new URL(path, consoleUrl()));
       assert.equal(response.status, 200, path);
       assert.equal(
         response.headers.get('content-security-policy'),
@@ -156,7 +165,7 @@ describe('web console in chromium', () => {
     // The key: in sessionStorage, in the Authorization header, never in a URL or a cookie.
     assert.deepEqual(await sessionKeys(page), ['uscmdrelay.key']);
     assert.equal(await page.getByLabel('Key').inputValue(), '');
-    assert.equal(page.url(), relay.url);
+    assert.equal(page.url(), consoleUrl());
     assert.deepEqual(await page.context().cookies(), []);
     const api = sent.filter((request) => new URL(request.url).pathname.startsWith('/v1/'));
     assert.ok(api.length >= 1);
