@@ -35,7 +35,7 @@ describe('jobs client end to end', () => {
   let daemon: DaemonHandle;
   let env: Record<string, string>;
   before(async () => {
-    daemon = await startDaemon({ auth: AUTH, relays: RELAYS });
+    daemon = await startDaemon({ auth: AUTH, relays: RELAYS, args: ['--shutdown-grace', '0'] });
     env = { USCMDRELAY_KEY: KEY, USCMDRELAY_PORT: String(daemon.port) };
   });
   after(async () => {

@@ -32,7 +32,7 @@ test('auth.sample.conf and relays.sample.conf load without problems', () => {
   assert.deepEqual([...(snapshot.clusters.get('default')?.keys() ?? [])], ['uptime', 'date', 'echo']);
   assert.deepEqual(snapshot.clusters.get('default')?.get('date')?.argv, ['date', '+%s']);
   assert.deepEqual([...(snapshot.clusters.get('ops')?.keys() ?? [])], [
-    'disk-usage', 'whoami', 'checksum', 'count-lines', 'show-env', 'check-token', 'greet', 'slow',
+    'disk-usage', 'whoami', 'checksum', 'count-lines', 'show-env', 'check-token', 'greet', 'steps', 'slow',
   ]);
   assert.deepEqual([...(snapshot.clusters.get('deploy')?.keys() ?? [])], ['restart-app']);
 });

@@ -92,7 +92,8 @@ export async function startDaemon(config: DaemonConfig): Promise<DaemonHandle> {
     });
   }
 
-  const port = config.port ?? ((await waitForLog((line) => line.msg === 'listening')).port as number);
+  // A loaded CI machine can take a while to start node: 30 s before calling it a failure.
+  const port = config.port ?? ((await waitForLog((line) => line.msg === 'listening', 30_000)).port as number);
   if (config.port) await waitForPort(port);
   return {
     proc,
