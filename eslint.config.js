@@ -16,6 +16,12 @@ export default tseslint.config(
     },
   },
   {
+    // The console's browser modules: typed by web/tsconfig.json (checkJs), which also knows the DOM's names.
+    files: ['web/**/*.js'],
+    languageOptions: { sourceType: 'module' },
+    rules: { 'no-undef': 'off', 'no-unused-vars': ['error', { argsIgnorePattern: '^_' }] },
+  },
+  {
     files: ['scripts/**/*.mjs', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -22,6 +22,11 @@ export interface RelayRequest {
 export interface ListedCommand {
   command: string;
   description: string;
+  // The argument and payload rules (5.2), for people choosing what to send (the web console).
+  args?: { min: number; max: number | null };
+  arg_pattern?: string; // each argument must match it whole
+  payload?: 'none' | 'stdin' | 'file';
+  max_payload?: number; // bytes, when payload is not none
 }
 
 // A job's record as clients see it (SPEC 10).

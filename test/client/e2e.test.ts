@@ -186,8 +186,8 @@ describe('client end to end', () => {
       const response = JSON.parse(json.stdout) as { message: string; commands: unknown };
       assert.equal(response.message, '2 commands');
       assert.deepEqual(response.commands, [
-        { command: 'ops::id', description: '' },
-        { command: 'ops::restart', description: 'Restart the app' },
+        { command: 'ops::id', description: '', args: { min: 0, max: null }, payload: 'none' },
+        { command: 'ops::restart', description: 'Restart the app', args: { min: 0, max: null }, payload: 'none' },
       ]);
     });
 

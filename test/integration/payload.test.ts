@@ -123,6 +123,19 @@ payload = none
     assert.equal(await daemon.stop(), 0);
   });
 
+  it('a listing says how each command takes a payload, and up to how many bytes', LIMIT, async () => {
+    const answer = await ask(daemon, { auth_key: HASHED_KEY, command: '', op: 'list' });
+    const commands = answer.commands as Array<{ command: string }>;
+    assert.deepEqual(
+      commands.filter((entry) => ['default::echo', 'data::stdin-small', 'data::file'].includes(entry.command)),
+      [
+        { command: 'data::file', description: '', args: { min: 0, max: null }, payload: 'file', max_payload: 262144 },
+        { command: 'data::stdin-small', description: '', args: { min: 0, max: null }, payload: 'stdin', max_payload: 16 },
+        { command: 'default::echo', description: '', args: { min: 0, max: null }, payload: 'none' },
+      ],
+    );
+  });
+
   describe('payload = stdin', () => {
     it('is written to the command standard input, which is then closed', LIMIT, async () => {
       const answer = await ask(daemon, data('stdin', { payload: 'line one\nline two\n' }));

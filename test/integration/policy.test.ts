@@ -201,8 +201,23 @@ timeout = 60
     assert.deepEqual(
       commands.filter((entry) => entry.command === 'pol::patient' || entry.command === 'pol::unlimited'),
       [
-        { command: 'pol::patient', description: 'Waits a little; then says so' },
-        { command: 'pol::unlimited', description: '' },
+        { command: 'pol::patient', description: 'Waits a little; then says so', args: { min: 0, max: null }, payload: 'none' },
+        { command: 'pol::unlimited', description: '', args: { min: 0, max: null }, payload: 'none' },
+      ],
+    );
+  });
+
+  it('a listing carries each command\'s argument rules: count and pattern as configured', LIMIT, async () => {
+    const answer = await ask(daemon, { auth_key: HASHED_KEY, command: '', op: 'list' });
+    const commands = answer.commands as Array<{ command: string }>;
+    const wanted = ['pol::one-or-two', 'pol::no-args', 'pol::at-most-two', 'pol::service'];
+    assert.deepEqual(
+      commands.filter((entry) => wanted.includes(entry.command)),
+      [
+        { command: 'pol::at-most-two', description: '', args: { min: 0, max: 2 }, payload: 'none' },
+        { command: 'pol::no-args', description: '', args: { min: 0, max: 0 }, payload: 'none' },
+        { command: 'pol::one-or-two', description: '', args: { min: 1, max: 2 }, payload: 'none' },
+        { command: 'pol::service', description: '', args: { min: 0, max: null }, arg_pattern: 'start|stop', payload: 'none' },
       ],
     );
   });

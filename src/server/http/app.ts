@@ -7,6 +7,7 @@ import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import type { Logger } from '../../log/index.js';
 import type { CodeName } from '../../protocol/index.js';
 import type { Relay, ValueCredential } from '../../relay/index.js';
+import { consolePlugin } from './console.js';
 import { answerJson, answerStream, sendRelayJson, type RoadCall } from './answer.js';
 import { answerModeOf, bearerOf, callerOf, hasKeyInQuery } from './request-parts.js';
 
@@ -176,6 +177,7 @@ export function createHttpApp(options: HttpAppOptions, serverFactory: FastifySer
   });
 
   // Plugins: the web console (SPEC 12) registers here, e.g. `app.register(consolePlugin, …)`.
+  void app.register(consolePlugin);
 
   return app;
 }
