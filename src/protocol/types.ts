@@ -21,7 +21,7 @@ export interface ListedCommand {
 }
 
 export interface RelayResponse {
-  status: 'success' | 'error';
+  status: 'ok' | 'error';
   message: string;
   code: number;
   exit_code: number | null;

@@ -52,7 +52,7 @@ export function createRelay(options: RelayOptions): Relay {
 
   function finish(context: RoadContext, outcome: Outcome, extra: Partial<RelayResponse> = {}): RelayResponse {
     const response: RelayResponse = {
-      status: outcome.code === 0 ? 'success' : 'error',
+      status: outcome.code === 0 ? 'ok' : 'error',
       message: outcome.message,
       code: outcome.code,
       exit_code: outcome.exit_code,

@@ -82,8 +82,8 @@ describe('fleet CLI end to end', () => {
     assert.equal(result.status, 0, result.stderr);
     const rows = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.deepEqual(rows.map((row) => [row.agent, row.status, row.code, row.message, row.exit_code, row.verified]), [
-      ['web1.prod', 'success', 0, 'hello world', 0, true],
-      ['web2.prod', 'success', 0, 'hello world', 0, true],
+      ['web1.prod', 'ok', 0, 'hello world', 0, true],
+      ['web2.prod', 'ok', 0, 'hello world', 0, true],
     ]);
     assert.match(String(rows[0]?.request_id), /^[0-9a-f-]{36}$/);
   });
@@ -192,7 +192,7 @@ describe('fleet CLI end to end', () => {
     await server.start();
     const result = await inFlight;
     const rows = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    for (const row of rows) assert.ok(row.status === 'success' || row.status === 'missing', JSON.stringify(row));
+    for (const row of rows) assert.ok(row.status === 'ok' || row.status === 'missing', JSON.stringify(row));
     for (const agent of agents) await eventually(() => agent.lines.some((line) => line.msg === 'broker connection restored'), 10_000);
     await eventually(() => existsSync(countFile) && readFileSync(countFile, 'utf8').split('\n').length === 3, 5000, 'both runs');
 

@@ -210,7 +210,7 @@ timeout = 60
   describe('timeout', () => {
     it('a command timeout above the daemon --timeout lets the command finish', LIMIT, async () => {
       const answer = await ask(daemon, pol('patient'));
-      assert.deepEqual([answer.status, answer.code, answer.message], ['success', 0, 'patient']);
+      assert.deepEqual([answer.status, answer.code, answer.message], ['ok', 0, 'patient']);
     });
 
     it('timeout = 0 means no limit, whatever --timeout says', LIMIT, async () => {

@@ -49,7 +49,7 @@ describe('README quick start', () => {
       const lines = stdout.trimEnd().split('\n');
       assert.equal(lines.length, 1, stdout);
       const answer = JSON.parse(lines[0]!) as Record<string, unknown>;
-      assert.deepEqual([answer.status, answer.code, answer.exit_code], ['success', 0, 0]);
+      assert.deepEqual([answer.status, answer.code, answer.exit_code], ['ok', 0, 0]);
       assert.match(String(answer.message), /load average/);
 
       const greet = `echo '{"auth_key":"demo-key-change-me","command":"ops::greet","arguments":["Ada; rm -rf /"]}' | nc -N 127.0.0.1 ${sample.port}`;

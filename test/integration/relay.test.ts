@@ -15,7 +15,7 @@ describe('relay road', () => {
 
   it('runs a command of the default cluster and answers the 2.2 fields', async () => {
     const answer = await ask(daemon, { auth_key: ORIGINAL_KEY, command: 'echo', arguments: ['hello', 'world'], id: 'req-1' });
-    assert.equal(answer.status, 'success');
+    assert.equal(answer.status, 'ok');
     assert.equal(answer.code, 0);
     assert.equal(answer.message, 'hello world');
     assert.equal(answer.exit_code, 0);
