@@ -3,13 +3,14 @@
 import type { Argv, CommandModule } from 'yargs';
 import { createConfigHolder } from '../daemon/index.js';
 import { agentNameProblem, connectNats, EXIT_USAGE, exitWith, identityOrExit, natsServers, startAgent, type BrokerFlags, type Identity } from '../fleet/index.js';
-import { createLogger, toPinoLevel } from '../log/index.js';
+import { reopenLogFile } from '../log/index.js';
+import { startLogger } from './log-setup.js';
 import { createRelay } from '../relay/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
-import type { GlobalOptions } from './options.js';
+import { withDaemonFlags, type DaemonFlags, type GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
 
-interface AgentFlags extends GlobalOptions, BrokerFlags {
+interface AgentFlags extends DaemonFlags, BrokerFlags {
   name: string;
   identity?: string | undefined;
   'allow-skew': number;
@@ -20,7 +21,7 @@ interface AgentFlags extends GlobalOptions, BrokerFlags {
 }
 
 function agentOptions(y: Argv<GlobalOptions>): Argv<AgentFlags> {
-  return withBrokerFlags(y)
+  return withBrokerFlags(withDaemonFlags(y))
     .option('name', { type: 'string', demandOption: true, describe: 'this agent, dot-separated (web1.prod.example)' })
     .option('identity', { type: 'string', describe: 'ed25519 private key that signs acks and replies' })
     .option('allow-skew', { type: 'number', default: 30, describe: 'seconds a request timestamp may differ from this clock' })
@@ -43,13 +44,14 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
       if (!Number.isFinite(value) || value < 0) exitWith(EXIT_USAGE, `--${name} must be a number ≥ 0`);
     }
     const snapshot = loadConfigOrExit(argv);
-    const logger = createLogger({ file: argv.log, level: toPinoLevel(argv['log-level']) ?? 'info' });
+    const logger = startLogger(argv);
     const servers = natsServers(argv.nats);
     if (servers.length === 0) exitWith(EXIT_USAGE, '--nats: no server URL');
     const identity: Identity | null = argv.identity === undefined ? null : identityOrExit(argv.identity, (warning) => logger.warn(warning));
     const config = createConfigHolder({ configDir: argv['config-dir'], defaults: daemonDefaults(argv) }, snapshot, logger);
     const relay = createRelay({ getSnapshot: config.current, logger, maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null });
     process.on('SIGHUP', () => {
+      reopenLogFile(logger);
       logger.info('SIGHUP: reloading configuration');
       config.reload();
     });

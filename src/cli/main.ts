@@ -3,15 +3,15 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { withCommands } from './commands.js';
-import { withGlobalOptions } from './options.js';
 import { packageVersion } from './version.js';
 
-await withCommands(withGlobalOptions(yargs(hideBin(process.argv))))
+await withCommands(yargs(hideBin(process.argv)))
   .scriptName('uscmdrelay')
   .parserConfiguration({ 'duplicate-arguments-array': false })
   .strict()
   .version(packageVersion())
   .help()
+  .alias('help', 'h')
   .wrap(Math.min(110, process.stdout.columns ?? 110))
   // Usage mistakes exit 2 with one line: yargs reports its own as YError, and a `.check()` that
   // returns a sentence passes that string. Any other Error is a bug and keeps its stack.

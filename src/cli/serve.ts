@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 import type { TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
 import { runDaemon } from '../daemon/index.js';
-import { createLogger, toPinoLevel } from '../log/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
-import { envDefault, envName, type GlobalOptions } from './options.js';
+import { startLogger } from './log-setup.js';
+import { envDefault, envName, withDaemonFlags, type DaemonFlags, type GlobalOptions } from './options.js';
 
-interface ServeOptions extends GlobalOptions {
+type ServeOptions = DaemonFlags & ServeFlags;
+
+interface ServeFlags {
   host: string;
   port: number;
   'max-request-bytes': number;
@@ -33,7 +35,7 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
     return { type: 'number' as const, default: fromEnv === undefined ? value : Number(fromEnv), describe: describe + env(name) };
   };
   const text = (name: string, describe: string, value?: string) => ({ type: 'string' as const, default: envDefault(name) ?? value, describe: describe + env(name) });
-  return y
+  return withDaemonFlags(y)
     .option('host', text('host', 'address to listen on (0.0.0.0 to expose)', '127.0.0.1'))
     .option('port', count('port', 'TCP port; 0 binds an ephemeral port', 7777))
     .option('max-request-bytes', count('max-request-bytes', 'larger request: code 2003', 1_048_576))
@@ -82,7 +84,7 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
       process.stderr.write(`TLS: ${(error as Error).message}\n`);
       process.exit(2);
     }
-    const logger = createLogger({ file: argv.log, level: toPinoLevel(argv['log-level']) ?? 'info' });
+    const logger = startLogger(argv);
     await runDaemon({
       config: { configDir: argv['config-dir'], defaults: daemonDefaults(argv) },
       snapshot,

@@ -1,6 +1,6 @@
 // The serve process: config, logger, core road, listener, and the signals of SPEC 6.
 import type { ConfigSnapshot } from '../config/index.js';
-import { announce, type Logger } from '../log/index.js';
+import { announce, reopenLogFile, type Logger } from '../log/index.js';
 import { createRelay, type RelayOptions } from '../relay/index.js';
 import { startRelayServer, type ServerOptions } from '../server/index.js';
 import { createConfigHolder, type ConfigSource } from './config-holder.js';
@@ -21,6 +21,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger });
   // Handlers first: a supervisor may signal as soon as it reads `listening`.
   process.on('SIGHUP', () => {
+    reopenLogFile(logger);
     logger.info('SIGHUP: reloading configuration');
     config.reload();
   });

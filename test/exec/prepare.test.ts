@@ -1,6 +1,7 @@
 // prepareRun: argv, shell mode, environment, payload, limits.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { prepareRun, runCommand } from '../../src/exec/index.js';
@@ -98,6 +99,10 @@ test('the environment is exactly the expected set', { timeout: 60_000 }, async (
     assert.deepEqual(seen, {
       PATH: process.env.PATH,
       LANG: 'C.UTF-8',
+      HOME: userInfo().homedir,
+      USER: userInfo().username,
+      LOGNAME: userInfo().username,
+      SHELL: userInfo().shell,
       USCMDRELAY_REQUEST_ID: 'req-1',
       USCMDRELAY_KEY: 'ci-runner',
       USCMDRELAY_CLUSTER: 'default',
@@ -125,6 +130,10 @@ test('LANG is left out when the daemon has none; a variable named __proto__ is o
     assert.equal(Object.getPrototypeOf(prepared.plan.env), Object.prototype);
     assert.deepEqual(Object.keys(prepared.plan.env), [
       'PATH',
+      'HOME',
+      'USER',
+      'LOGNAME',
+      'SHELL',
       'USCMDRELAY_REQUEST_ID',
       'USCMDRELAY_KEY',
       'USCMDRELAY_CLUSTER',
