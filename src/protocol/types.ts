@@ -7,7 +7,7 @@ export interface RelayRequest {
   auth_key: string;
   command: string;
   arguments: string[];
-  id?: string;
+  id?: string | number;
   stream: boolean;
   payload?: string;
   payload_encoding?: 'utf8' | 'base64';
@@ -28,7 +28,7 @@ export interface RelayResponse {
   signal: string | null;
   duration_ms: number;
   request_id: string;
-  id?: string;
+  id?: string | number;
   truncated?: true;
   commands?: ListedCommand[];
 }
