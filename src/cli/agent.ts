@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { createConfigHolder } from '../daemon/index.js';
 import { agentNameProblem, connectNats, EXIT_USAGE, exitWith, identityOrExit, natsServers, startAgent, type BrokerFlags, type Identity } from '../fleet/index.js';
 import { reopenLogFile } from '../log/index.js';
-import { startLogger } from './log-setup.js';
+import { nameDaemonProcess, startLogger } from './log-setup.js';
 import { createRelay } from '../relay/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { withDaemonFlags, type DaemonFlags, type GlobalOptions } from './options.js';
@@ -36,6 +36,7 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
   describe: 'run as a fleet agent behind a NATS broker',
   builder: agentOptions,
   handler: async (argv) => {
+    nameDaemonProcess();
     // Checked here, not in a yargs check(): a failed check() surfaces as an uncaught throw.
     const problem = agentNameProblem(String(argv.name));
     if (problem !== null) exitWith(EXIT_USAGE, `--name: ${problem}`);

@@ -3,6 +3,12 @@
 import { createLogger, flushLogger, toPinoLevel, type Logger } from '../log/index.js';
 import type { LogOptions } from './options.js';
 
+// The name `pidof uscmdrelay` and `pkill -HUP -x uscmdrelay` find (SPEC 6). Only the long-running
+// commands take it: a `call` client named so would die of the operator's `pkill -HUP`.
+export function nameDaemonProcess(): void {
+  process.title = 'uscmdrelay';
+}
+
 export function startLogger(argv: LogOptions): Logger {
   const logger = createLogger({ file: argv.log, level: toPinoLevel(argv['log-level']) ?? 'info', format: argv['log-format'] });
   const fatal = (error: unknown, message: string) => {

@@ -1,10 +1,11 @@
 // `uscmdrelay serve` (the default command): flags → daemon options, then run until SIGTERM.
 import { readFileSync } from 'node:fs';
-import type { TlsOptions } from 'node:tls';
+import { createSecureContext, type TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
-import { runDaemon } from '../daemon/index.js';
+import { runDaemon, StartupError } from '../daemon/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
-import { startLogger } from './log-setup.js';
+import { nameDaemonProcess, startLogger } from './log-setup.js';
+import { startupFailure, startupStep } from './startup.js';
 import { envDefault, envName, withDaemonFlags, type DaemonFlags, type GlobalOptions } from './options.js';
 
 type ServeOptions = DaemonFlags & ServeFlags;
@@ -60,15 +61,17 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
     }) as Argv<ServeOptions>;
 }
 
-// PEM files are read once at start; a missing one is a start-up error, like a bad config.
+// PEM files are read and checked once at start; a missing or bad one is a start-up error.
 function tlsOptions(argv: ServeOptions): TlsOptions | null {
   if (!argv['tls-cert'] || !argv['tls-key']) return null;
   const ca = argv['tls-ca'];
-  return {
+  const options: TlsOptions = {
     cert: readFileSync(argv['tls-cert']),
     key: readFileSync(argv['tls-key']),
     ...(ca ? { ca: readFileSync(ca), requestCert: true, rejectUnauthorized: true } : {}),
   };
+  createSecureContext(options); // throws now on a bad PEM, rather than inside listen()
+  return options;
 }
 
 export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
@@ -76,16 +79,11 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
   describe: 'run the daemon',
   builder: serveOptions,
   handler: async (argv) => {
+    nameDaemonProcess();
     const snapshot = loadConfigOrExit(argv);
-    let tls: TlsOptions | null;
-    try {
-      tls = tlsOptions(argv);
-    } catch (error) {
-      process.stderr.write(`TLS: ${(error as Error).message}\n`);
-      process.exit(2);
-    }
-    const logger = startLogger(argv);
-    await runDaemon({
+    const tls = startupStep('TLS', () => tlsOptions(argv));
+    const logger = startupStep('--log', () => startLogger(argv));
+    const running = runDaemon({
       config: { configDir: argv['config-dir'], defaults: daemonDefaults(argv) },
       snapshot,
       server: {
@@ -102,6 +100,10 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
       },
       shutdownGraceMs: argv['shutdown-grace'] * 1000,
       logger,
+    });
+    await running.catch((error: unknown) => {
+      if (error instanceof StartupError) startupFailure(error.message);
+      throw error;
     });
     process.exit(0);
   },

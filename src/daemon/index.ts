@@ -1,2 +1,3 @@
 export { runDaemon, type DaemonOptions } from './daemon.js';
+export { StartupError, listenFailure } from './startup-error.js';
 export { createConfigHolder, type ConfigHolder, type ConfigSource } from './config-holder.js';

@@ -1,5 +1,7 @@
 // Sets up the pino logger (SPEC 4): JSON lines (or pino-pretty text for people), levels as words,
 // written asynchronously to standard output or an appended file, and key material redacted.
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { isatty } from 'node:tty';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
@@ -37,7 +39,20 @@ function prettyStream(boom: SonicBoom, colorize: boolean): DestinationStream {
   return { write: (line: string) => boom.write(prettify(line)) };
 }
 
+// Opens --log FILE once, synchronously, so a path that cannot be written fails at start with a
+// message (the asynchronous writer would only report it later, as an error event).
+function checkWritable(file: string): void {
+  try {
+    closeSync(openSync(file, 'a'));
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) throw error;
+    mkdirSync(dirname(file), { recursive: true });
+    closeSync(openSync(file, 'a'));
+  }
+}
+
 export function createLogger(options: LoggerOptions): Logger {
+  if (options.file !== undefined) checkWritable(options.file);
   // sync:false: writes are buffered and flushed by the event loop; pino flushes what is left
   // synchronously on process exit (SPEC 4), and flushLogger() does it before a fatal exit.
   const boom = options.file

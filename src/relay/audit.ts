@@ -1,8 +1,12 @@
 // The one audit line per request (SPEC 4), with client arguments masked per `logmask`.
+// Schema (README, Logging): a field is absent when the road did not learn it, never null-ish
+// guesswork: `key` only once authenticated, `cluster`/`command`/`args` only once resolved,
+// `requested` (the name as sent) only for an authenticated caller whose name did not resolve.
 import type { CommandSpec } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import type { RelayResponse } from '../protocol/index.js';
 import type { RoadContext } from './context.js';
+import { remoteOf } from './remote.js';
 
 export const MASKED = '**MASKED**';
 
@@ -14,17 +18,19 @@ export function maskArguments(command: CommandSpec | undefined, args: readonly s
 }
 
 export function writeAuditLine(logger: Logger, context: RoadContext, response: RelayResponse): void {
-  const { caller, request } = context;
+  const { caller, request, command, key } = context;
+  const requested = key !== undefined && command === undefined && request?.op === 'run' ? request.command : undefined;
   logger.info(
     {
       request_id: response.request_id,
-      remote: caller.transport === 'nats' ? caller.remoteAddress : `${caller.remoteAddress}:${caller.remotePort}`,
+      remote: remoteOf(caller),
       transport: caller.transport,
-      key: context.key?.label ?? null,
+      key: key?.label,
       op: request?.op,
-      cluster: context.cluster ?? null,
-      command: context.commandName ?? request?.command ?? null,
-      args: maskArguments(context.command, request?.arguments),
+      cluster: command?.cluster,
+      command: command?.name,
+      requested,
+      args: maskArguments(command, request?.arguments),
       code: response.code,
       exit_code: response.exit_code,
       signal: response.signal,

@@ -5,13 +5,14 @@ import type { KeyEntry } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import { RelayError } from '../protocol/index.js';
 import type { RoadContext } from './context.js';
+import { remoteOf } from './remote.js';
 
 // Fails with 1000 (one message for every reason; the log says which) or 1002 when throttled.
 export function authenticate(context: RoadContext, throttle: FailureThrottle, logger: Logger): KeyEntry {
   const { caller, request, snapshot } = context;
   const remote = caller.remoteAddress;
   if (throttle.isBlocked(remote)) {
-    logger.warn({ request_id: context.requestId, remote, reason: 'throttled' }, 'authentication refused');
+    logger.warn({ request_id: context.requestId, remote: remoteOf(caller), reason: 'throttled' }, 'authentication refused');
     throw new RelayError('THROTTLED');
   }
   const entry =
@@ -21,7 +22,7 @@ export function authenticate(context: RoadContext, throttle: FailureThrottle, lo
   const reason = entry === null ? 'unknown key' : isAddressAllowed(entry, remote) ? null : 'source address not allowed';
   if (reason !== null) {
     throttle.recordFailure(remote);
-    logger.warn({ request_id: context.requestId, remote, key: entry?.label, reason }, 'authentication failed');
+    logger.warn({ request_id: context.requestId, remote: remoteOf(caller), key: entry?.label, reason }, 'authentication failed');
     throw new RelayError('AUTH_FAILED');
   }
   return entry as KeyEntry;

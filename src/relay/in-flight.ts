@@ -21,10 +21,11 @@ export class InFlight {
     return this.active;
   }
 
-  // Resolves true once no request is on the road, or false when timeoutMs passes first.
-  async idle(timeoutMs: number | null): Promise<boolean> {
+  // Resolves true once no request is on the road, or false when timeoutMs passes or `cut` aborts first.
+  async idle(timeoutMs: number | null, cut?: AbortSignal): Promise<boolean> {
     if (this.active === 0) return true;
-    const signal = timeoutMs === null ? undefined : AbortSignal.timeout(timeoutMs);
+    const signals = [...(timeoutMs === null ? [] : [AbortSignal.timeout(timeoutMs)]), ...(cut === undefined ? [] : [cut])];
+    const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
     try {
       await once(this.events, 'idle', { signal });
       return true;

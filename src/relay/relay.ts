@@ -32,8 +32,9 @@ export interface Relay {
   reject(codeName: CodeName, caller: Caller): RelayResponse;
   // How many requests are on the road now.
   inFlight(): number;
-  // Refuses new runs, waits up to graceMs for running commands, then cancels the rest (3007).
-  shutdown(graceMs: number): Promise<void>;
+  // Refuses new runs, waits up to graceMs for running commands (or until `endGrace` aborts: a
+  // second SIGTERM), then cancels the rest (3007).
+  shutdown(graceMs: number, endGrace?: AbortSignal): Promise<void>;
 }
 
 export const DEFAULT_THROTTLE: ThrottleOptions = { maxFailures: 10, windowMs: 60_000 };
@@ -136,11 +137,12 @@ export function createRelay(options: RelayOptions): Relay {
       return failed(newContext(caller), new RelayError(codeName));
     },
     inFlight: () => inFlight.count(),
-    async shutdown(graceMs) {
+    async shutdown(graceMs, endGrace) {
       shuttingDown = true;
-      const drained = await inFlight.idle(graceMs);
+      const drained = await inFlight.idle(graceMs, endGrace);
       if (!drained) {
-        logger.warn({ running: slots.running(), grace_ms: graceMs }, 'shutdown grace over: cancelling running commands');
+        const why = endGrace?.aborted ? 'second signal: ending the grace now' : 'shutdown grace over';
+        logger.warn({ running: slots.running(), grace_ms: graceMs }, `${why}: cancelling running commands`);
         cancel.abort();
         await inFlight.idle(null);
       }

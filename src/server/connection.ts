@@ -2,7 +2,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '../log/index.js';
 import { encodeLine, RequestFramer, type CodeName, type FrameState, type RelayResponse } from '../protocol/index.js';
-import type { Caller, Relay } from '../relay/index.js';
+import { remoteOf, type Caller, type Relay } from '../relay/index.js';
 import { streamWriter } from './stream-writer.js';
 
 export interface ConnectionLimits {
@@ -53,7 +53,7 @@ export function serveConnection(socket: Socket, caller: Caller, relay: Relay, li
 
   socket.on('data', onData);
   socket.on('end', () => onFrame(framer.end()));
-  socket.on('error', (error) => logger.debug({ remote: caller.remoteAddress, err: error.message }, 'connection error'));
+  socket.on('error', (error) => logger.debug({ remote: remoteOf(caller), err: error.message }, 'connection error'));
   socket.on('close', () => {
     clearTimeout(timer);
     clientGone.abort();

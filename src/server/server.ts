@@ -4,7 +4,7 @@ import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../log/index.js';
 import { encodeLine } from '../protocol/index.js';
-import type { Caller, Relay } from '../relay/index.js';
+import { formatRemote, type Caller, type Relay } from '../relay/index.js';
 import { serveConnection, type ConnectionLimits } from './connection.js';
 
 export interface ServerOptions extends ConnectionLimits {
@@ -49,12 +49,11 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
     ? createTlsServer({ ...options.tls, allowHalfOpen: true, handshakeTimeout: options.requestTimeoutMs }, onConnection).on(
         'tlsClientError',
         (error, socket) => {
-          logger.warn({ remote: socket.remoteAddress, reason: error.message }, 'TLS handshake failed');
+          logger.warn({ remote: formatRemote(socket.remoteAddress, socket.remotePort), reason: error.message }, 'TLS handshake failed');
         },
       )
     : createTcpServer({ allowHalfOpen: true }, onConnection);
-  server.on('error', (error) => logger.error({ err: error }, 'listener error'));
-
+  // A failure to bind is the caller's start-up error (one line, exit 2), not a log line.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: options.host, port: options.port }, () => {
@@ -62,6 +61,7 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
       resolve();
     });
   });
+  server.on('error', (error) => logger.error({ err: error }, 'listener error'));
   const address = server.address() as AddressInfo;
   return {
     host: address.address,
