@@ -62,7 +62,8 @@ const listKeysCommand: CommandModule<GlobalOptions, ListFlags> = {
   handler: (argv) =>
     runKeyTool(() => {
       const keys = listKeys(argv['config-dir'] || undefined);
-      if (argv.json) for (const key of keys) process.stdout.write(`${JSON.stringify(key)}\n`);
+      // JSON uses the names auth.conf uses (allow_from), so output and file read alike.
+      if (argv.json) for (const { allowFrom, ...key } of keys) process.stdout.write(`${JSON.stringify({ ...key, allow_from: allowFrom })}\n`);
       else printTable(keys);
     }),
 };
