@@ -72,7 +72,7 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
       process.once('SIGINT', () => resolve('SIGINT'));
     });
     stopping = true;
-    logger.info({ signal, running: agent.inFlight(), grace_ms: argv['shutdown-grace'] * 1000 }, 'shutting down');
+    logger.info({ received: signal, running: agent.inFlight(), grace_ms: argv['shutdown-grace'] * 1000 }, 'shutting down');
     const answered = agent.stop(); // takes no new request from here on
     await relay.shutdown(argv['shutdown-grace'] * 1000);
     await answered;

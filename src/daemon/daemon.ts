@@ -30,10 +30,10 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   // on `npm start` delivers SIGINT twice, and either way every client still gets its answer.
   const endGrace = new AbortController();
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-    let received = 0;
+    let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
-      received += 1;
-      if (received === 1) return resolve(signal);
+      signals += 1;
+      if (signals === 1) return resolve(signal);
       endGrace.abort();
     };
     process.on('SIGTERM', onSignal);
@@ -46,7 +46,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   announce(logger, { host: server.host, port: server.port, tls: options.server.tls !== null, files: options.snapshot.files }, 'listening');
 
   const signal = await stopSignal;
-  logger.info({ signal, running: relay.inFlight(), grace_ms: options.shutdownGraceMs }, 'shutting down');
+  logger.info({ received: signal, running: relay.inFlight(), grace_ms: options.shutdownGraceMs }, 'shutting down');
   server.stopAccepting();
   await relay.shutdown(options.shutdownGraceMs, endGrace.signal);
   await server.closeConnections(2000);

@@ -206,7 +206,8 @@ test('payload = file: binary content is written exactly', { timeout: 60_000 }, a
 test('payload = file: removed after failure and after timeout; cleanup is idempotent', { timeout: 60_000 }, async () => {
   for (const [line, timeoutMs, outcome] of [
     ['exit 3', 0, 'exited'],
-    ['sleep 100', 200, 'timeout'],
+    // Naming "$1" (the payload file) keeps shell mode from appending "$@" to sleep's arguments.
+    [': "$1"; sleep 100', 200, 'timeout'],
   ] as const) {
     const command = shellCommand(line, { payload: 'file', timeoutMs });
     const prepared: PreparedRun = await prepareRun(command, makeInput({ payload: Buffer.from('p') }));
