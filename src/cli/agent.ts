@@ -1,7 +1,7 @@
 // `uscmdrelay agent --nats URL --name NAME` (SPEC 9): the fleet door. Dials out to the broker,
 // runs signed requests aimed at NAME down the same core road as `serve`, until SIGTERM.
 import type { Argv, CommandModule } from 'yargs';
-import { createConfigHolder } from '../daemon/index.js';
+import { createConfigHolder, listenForStopSignals } from '../daemon/index.js';
 import { agentNameProblem, connectNats, EXIT_USAGE, exitWith, identityOrExit, natsServers, startAgent, type BrokerFlags, type Identity } from '../fleet/index.js';
 import { reopenLogFile } from '../log/index.js';
 import { nameDaemonProcess, startLogger } from './log-setup.js';
@@ -67,14 +67,14 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
       logger.fatal({ err: error }, 'broker connection closed for good');
       process.exit(1);
     });
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-      process.once('SIGINT', () => resolve('SIGINT'));
-    });
+    // Installed once connected, as before: a SIGTERM while the broker is still being dialled ends
+    // the process at once. A second one during the drain ends the grace (SPEC 6).
+    const stop = listenForStopSignals();
+    const signal = await stop.first;
     stopping = true;
     logger.info({ received: signal, running: agent.inFlight(), grace_ms: argv['shutdown-grace'] * 1000 }, 'shutting down');
     const answered = agent.stop(); // takes no new request from here on
-    await relay.shutdown(argv['shutdown-grace'] * 1000);
+    await relay.shutdown(argv['shutdown-grace'] * 1000, stop.endGrace);
     await answered;
     await connection.drain().catch(() => undefined);
     logger.info('stopped');

@@ -5,6 +5,7 @@ import { createRelay, type RelayOptions } from '../relay/index.js';
 import { startRelayServer, type ServerOptions } from '../server/index.js';
 import { createConfigHolder, type ConfigSource } from './config-holder.js';
 import { listenFailure } from './startup-error.js';
+import { listenForStopSignals } from './stop-signals.js';
 
 export interface DaemonOptions {
   config: ConfigSource;
@@ -26,29 +27,17 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     logger.info('SIGHUP: reloading configuration');
     config.reload();
   });
-  // The first SIGTERM/SIGINT starts the drain; another ends its grace at once (SPEC 6): Ctrl-C
-  // on `npm start` delivers SIGINT twice, and either way every client still gets its answer.
-  const endGrace = new AbortController();
-  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
-      signals += 1;
-      if (signals === 1) return resolve(signal);
-      endGrace.abort();
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  });
+  const stop = listenForStopSignals();
 
   const server = await startRelayServer(options.server, relay, logger).catch((error: unknown) => {
     throw listenFailure(options.server.host, options.server.port, error);
   });
   announce(logger, { host: server.host, port: server.port, tls: options.server.tls !== null, files: options.snapshot.files }, 'listening');
 
-  const signal = await stopSignal;
+  const signal = await stop.first;
   logger.info({ received: signal, running: relay.inFlight(), grace_ms: options.shutdownGraceMs }, 'shutting down');
   server.stopAccepting();
-  await relay.shutdown(options.shutdownGraceMs, endGrace.signal);
+  await relay.shutdown(options.shutdownGraceMs, stop.endGrace);
   await server.closeConnections(2000);
   logger.info('stopped');
 }
