@@ -4,7 +4,8 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isatty } from 'node:tty';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type PinoPretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -34,7 +35,9 @@ export function wantsPretty(format: LogFormat, file: string | undefined): boolea
 
 // Pretty text is produced synchronously in the write call (pino-pretty's prettyFactory, not its
 // transform stream), so a line logged just before exit is in the file's buffer and gets flushed.
+// Loaded only when wanted: every CLI command imports this file, few of them print pretty logs.
 function prettyStream(boom: SonicBoom, colorize: boolean): DestinationStream {
+  const pinoPretty: typeof PinoPretty = createRequire(import.meta.url)('pino-pretty');
   const prettify = pinoPretty.prettyFactory({ colorize, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid' });
   return { write: (line: string) => boom.write(prettify(line)) };
 }
