@@ -3,7 +3,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { createConfigHolder, listenForStopSignals } from '../daemon/index.js';
 import { agentNameProblem, connectNats, EXIT_USAGE, exitWith, identityOrExit, natsServers, startAgent, type BrokerFlags, type Identity } from '../fleet/index.js';
-import { reopenLogFile } from '../log/index.js';
+import { drainLogger, reopenLogFile } from '../log/index.js';
 import { nameDaemonProcess, startLogger } from './log-setup.js';
 import { createRelay } from '../relay/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
@@ -78,6 +78,7 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
     await answered;
     await connection.drain().catch(() => undefined);
     logger.info('stopped');
+    await drainLogger(logger);
     process.exit(0);
   },
 };

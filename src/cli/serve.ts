@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext, type TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
 import { runDaemon, StartupError } from '../daemon/index.js';
+import { drainLogger } from '../log/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { nameDaemonProcess, startLogger } from './log-setup.js';
 import { startupFailure, startupStep } from './startup.js';
@@ -105,6 +106,7 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
       if (error instanceof StartupError) startupFailure(error.message);
       throw error;
     });
+    await drainLogger(logger);
     process.exit(0);
   },
 };

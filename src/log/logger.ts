@@ -4,7 +4,9 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isatty } from 'node:tty';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import { setTimeout as delay } from 'node:timers/promises';
 import type PinoPretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
@@ -24,8 +26,14 @@ const redactPaths = ['auth_key', '*.auth_key', 'request.auth_key', 'key_material
 
 type SonicBoom = ReturnType<typeof pino.destination>;
 
-// The destination behind each logger, so SIGHUP can reopen a file and a fatal error can flush it.
-const destinations = new WeakMap<Logger, { boom: SonicBoom; file: boolean }>();
+// The destination behind each logger, so SIGHUP can reopen a file, a fatal error can flush it,
+// and a normal exit can wait for it: `pending` is true from a write until the writer drains.
+interface Destination {
+  boom: SonicBoom;
+  file: boolean;
+  pending: boolean;
+}
+const destinations = new WeakMap<Logger, Destination>();
 
 // Whether `format` asks for pino-pretty on this destination.
 export function wantsPretty(format: LogFormat, file: string | undefined): boolean {
@@ -36,10 +44,9 @@ export function wantsPretty(format: LogFormat, file: string | undefined): boolea
 // Pretty text is produced synchronously in the write call (pino-pretty's prettyFactory, not its
 // transform stream), so a line logged just before exit is in the file's buffer and gets flushed.
 // Loaded only when wanted: every CLI command imports this file, few of them print pretty logs.
-function prettyStream(boom: SonicBoom, colorize: boolean): DestinationStream {
+function prettifier(colorize: boolean): (line: string) => string {
   const pinoPretty: typeof PinoPretty = createRequire(import.meta.url)('pino-pretty');
-  const prettify = pinoPretty.prettyFactory({ colorize, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid' });
-  return { write: (line: string) => boom.write(prettify(line)) };
+  return pinoPretty.prettyFactory({ colorize, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid' });
 }
 
 // Opens --log FILE once, synchronously, so a path that cannot be written fails at start with a
@@ -61,7 +68,15 @@ export function createLogger(options: LoggerOptions): Logger {
   const boom = options.file
     ? pino.destination({ dest: options.file, append: true, mkdir: true, sync: false })
     : pino.destination({ fd: 1, sync: false });
-  const pretty = wantsPretty(options.format ?? 'auto', options.file);
+  const destination: Destination = { boom, file: options.file !== undefined, pending: false };
+  boom.on('drain', () => (destination.pending = false));
+  const prettify = wantsPretty(options.format ?? 'auto', options.file) ? prettifier(options.file === undefined && isatty(1)) : null;
+  const stream: DestinationStream = {
+    write(line: string) {
+      destination.pending = true;
+      boom.write(prettify === null ? line : prettify(line));
+    },
+  };
   const logger = pino(
     {
       level: options.level,
@@ -70,9 +85,9 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: redactPaths, censor: '**REDACTED**' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    pretty ? prettyStream(boom, options.file === undefined && isatty(1)) : boom,
+    stream,
   );
-  destinations.set(logger, { boom, file: options.file !== undefined });
+  destinations.set(logger, destination);
   return logger;
 }
 
@@ -80,6 +95,14 @@ export function createLogger(options: LoggerOptions): Logger {
 export function reopenLogFile(logger: Logger): void {
   const destination = destinations.get(logger);
   if (destination?.file) destination.boom.reopen();
+}
+
+// Resolves once every line logged so far is written, in order (an exit's synchronous flush can
+// overtake a write still in flight): await it before a normal exit.
+export async function drainLogger(logger: Logger): Promise<void> {
+  const destination = destinations.get(logger);
+  // Bounded: a destination that stopped draining (a closed pipe) must not hold the exit.
+  if (destination?.pending) await Promise.race([once(destination.boom, 'drain'), delay(2000, undefined, { ref: false })]);
 }
 
 // Writes out whatever is buffered, now: before a fatal exit.
