@@ -84,7 +84,7 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
     const snapshot = loadConfigOrExit(argv);
     const tls = startupStep('TLS', () => tlsOptions(argv));
     const logger = startupStep('--log', () => startLogger(argv));
-    const running = runDaemon({
+    await runDaemon({
       config: { configDir: argv['config-dir'], defaults: daemonDefaults(argv) },
       snapshot,
       server: {
@@ -101,8 +101,7 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
       },
       shutdownGraceMs: argv['shutdown-grace'] * 1000,
       logger,
-    });
-    await running.catch((error: unknown) => {
+    }).catch((error: unknown) => {
       if (error instanceof StartupError) startupFailure(error.message);
       throw error;
     });
