@@ -1,6 +1,6 @@
 // The logger of a long-running command (serve, agent) from its flags, and the one exit path for
-// a fatal error: log it, flush the asynchronous log, exit 1.
-import { createLogger, flushLogger, toPinoLevel, type Logger } from '../log/index.js';
+// a fatal error: log it, let the asynchronous log drain (in order, bounded), exit 1.
+import { createLogger, drainLogger, flushLogger, toPinoLevel, type Logger } from '../log/index.js';
 import type { LogOptions } from './options.js';
 
 // The name `pidof uscmdrelay` and `pkill -HUP -x uscmdrelay` find (SPEC 6). Only the long-running
@@ -11,10 +11,16 @@ export function nameDaemonProcess(): void {
 
 export function startLogger(argv: LogOptions): Logger {
   const logger = createLogger({ file: argv.log, level: toPinoLevel(argv['log-level']) ?? 'info', format: argv['log-format'] });
+  let dying = false;
   const fatal = (error: unknown, message: string) => {
     logger.fatal({ err: error }, message);
-    flushLogger(logger);
-    process.exit(1);
+    if (dying) return;
+    dying = true;
+    // The handler keeps the process alive long enough for the writes in flight to land.
+    void drainLogger(logger).finally(() => {
+      flushLogger(logger);
+      process.exit(1);
+    });
   };
   process.on('uncaughtException', (error) => fatal(error, 'uncaught exception'));
   process.on('unhandledRejection', (reason) => fatal(reason, 'unhandled rejection'));

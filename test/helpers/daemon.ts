@@ -90,7 +90,8 @@ export async function startDaemon(config: DaemonConfig): Promise<DaemonHandle> {
     });
   }
 
-  const port = config.port ?? ((await waitForLog((line) => line.msg === 'listening')).port as number);
+  // Generous: on a loaded machine a Node process can take many seconds to start.
+  const port = config.port ?? ((await waitForLog((line) => line.msg === 'listening', 30_000)).port as number);
   if (config.port) await waitForPort(port);
   return {
     proc,

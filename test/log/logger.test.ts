@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createLogger, flushLogger, reopenLogFile, wantsPretty, type Logger } from '../../src/log/index.js';
+import { createLogger, drainLogger, flushLogger, reopenLogFile, wantsPretty, type Logger } from '../../src/log/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uscmdrelay-log-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,14 +24,25 @@ test('--log-format: pretty and json as said; auto is JSON for a file', () => {
   assert.equal(wantsPretty('auto', join(dir, 'x.log')), false);
 });
 
-test('a line is JSON with the level as a word; flushLogger writes a buffered line out at once', async () => {
+test('a line is JSON with the level as a word; drainLogger resolves once every line is written, in order', async () => {
+  const file = join(dir, 'drain.log');
+  const logger = createLogger({ file, level: 'info', format: 'json' });
+  await written(logger, file, 'open');
+  for (let i = 0; i < 200; i++) logger.warn({ request_id: `r${i}` }, 'hello');
+  await drainLogger(logger); // what a normal or fatal exit waits for
+  const lines = text(file).trim().split('\n').slice(1).map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.deepEqual(lines.map((line) => line.request_id), Array.from({ length: 200 }, (_, i) => `r${i}`));
+  assert.deepEqual([lines[0]?.level, lines[0]?.msg], ['warn', 'hello']);
+});
+
+test('flushLogger writes what is buffered before it returns', async () => {
   const file = join(dir, 'flush.log');
   const logger = createLogger({ file, level: 'info', format: 'json' });
   await written(logger, file, 'open');
-  logger.warn({ request_id: 'r1' }, 'hello');
-  flushLogger(logger); // synchronously: what a fatal exit relies on
-  const line = JSON.parse(text(file).trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
-  assert.deepEqual([line.level, line.msg, line.request_id], ['warn', 'hello', 'r1']);
+  for (let i = 0; i < 50; i++) logger.info(`line ${i}`);
+  flushLogger(logger); // synchronously; only a write already in flight may land after it
+  await drainLogger(logger);
+  assert.equal(text(file).trim().split('\n').length, 51);
 });
 
 test('pretty text for a file when asked, without colours', async () => {
@@ -39,7 +50,7 @@ test('pretty text for a file when asked, without colours', async () => {
   const logger = createLogger({ file, level: 'info', format: 'pretty' });
   await written(logger, file, 'open');
   logger.info({ port: 7777 }, 'listening');
-  flushLogger(logger);
+  await drainLogger(logger);
   assert.match(text(file), /\n\[[0-9-]+ [0-9:.]+\] INFO: listening\n {4}port: 7777\n$/);
 });
 
