@@ -1,18 +1,19 @@
 // `uscmdrelay agent --nats URL --name NAME` (SPEC 9): the fleet door. Dials out to the broker,
 // runs signed requests aimed at NAME down the same core road as `serve`, until SIGTERM.
 import type { Argv, CommandModule } from 'yargs';
-import { createConfigHolder } from '../daemon/index.js';
+import { createConfigHolder, listenForStopSignals } from '../daemon/index.js';
 import { agentNameProblem, connectNats, EXIT_USAGE, exitWith, identityOrExit, natsServers, startAgent, type BrokerFlags, type Identity } from '../fleet/index.js';
 import { startQueueAgent, type QueueAgent, type QueueAgentOptions } from '../fleet/index.js';
-import { createLogger, toPinoLevel } from '../log/index.js';
+import { drainLogger, reopenLogFile } from '../log/index.js';
+import { nameDaemonProcess, startLogger } from './log-setup.js';
 import { createRelay } from '../relay/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
-import type { GlobalOptions } from './options.js';
+import { withDaemonFlags, type DaemonFlags, type GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
 import { defaultStateDir, replicasOrExit, resultRetentionOrExit, withQueueFlags, type QueueFlags } from './queue-flags.js';
 import { launcherOrExit, withSpawnOption, type SpawnFlag } from './spawn-option.js';
 
-interface AgentFlags extends GlobalOptions, BrokerFlags, QueueFlags, SpawnFlag {
+interface AgentFlags extends DaemonFlags, BrokerFlags, QueueFlags, SpawnFlag {
   name: string;
   identity?: string | undefined;
   'allow-skew': number;
@@ -24,7 +25,7 @@ interface AgentFlags extends GlobalOptions, BrokerFlags, QueueFlags, SpawnFlag {
 }
 
 function agentOptions(y: Argv<GlobalOptions>): Argv<AgentFlags> {
-  return withSpawnOption(withQueueFlags(withBrokerFlags(y), 'also run requests queued for NAME in JetStream (send --queue); needs --identity'))
+  return withSpawnOption(withQueueFlags(withBrokerFlags(withDaemonFlags(y)), 'also run requests queued for NAME in JetStream (send --queue); needs --identity'))
     .option('state-dir', { type: 'string', default: defaultStateDir(), describe: 'with --queue: keeps the replay memory (DIR/queue/)' })
     .option('name', { type: 'string', demandOption: true, describe: 'this agent, dot-separated (web1.prod.example)' })
     .option('identity', { type: 'string', describe: 'ed25519 private key that signs acks and replies' })
@@ -40,6 +41,7 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
   describe: 'run as a fleet agent behind a NATS broker',
   builder: agentOptions,
   handler: async (argv) => {
+    nameDaemonProcess();
     // Checked here, not in a yargs check(): a failed check() surfaces as an uncaught throw.
     const problem = agentNameProblem(String(argv.name));
     if (problem !== null) exitWith(EXIT_USAGE, `--name: ${problem}`);
@@ -52,13 +54,14 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
     const replicas = replicasOrExit(argv);
     const launcher = launcherOrExit(argv);
     const snapshot = loadConfigOrExit(argv);
-    const logger = createLogger({ file: argv.log, level: toPinoLevel(argv['log-level']) ?? 'info' });
+    const logger = startLogger(argv);
     const servers = natsServers(argv.nats);
     if (servers.length === 0) exitWith(EXIT_USAGE, '--nats: no server URL');
     const identity: Identity | null = argv.identity === undefined ? null : identityOrExit(argv.identity, (warning) => logger.warn(warning));
     const config = createConfigHolder({ configDir: argv['config-dir'], defaults: daemonDefaults(argv) }, snapshot, logger);
     const relay = createRelay({ getSnapshot: config.current, logger, maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null, launcher });
     process.on('SIGHUP', () => {
+      reopenLogFile(logger);
       logger.info('SIGHUP: reloading configuration');
       config.reload();
     });
@@ -74,19 +77,20 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
       logger.fatal({ err: error }, 'broker connection closed for good');
       process.exit(1);
     });
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-      process.once('SIGINT', () => resolve('SIGINT'));
-    });
+    // Installed once connected, as before: a SIGTERM while the broker is still being dialled ends
+    // the process at once. A second one during the drain ends the grace (SPEC 6).
+    const stop = listenForStopSignals();
+    const signal = await stop.first;
     stopping = true;
-    logger.info({ signal, running: agent.inFlight(), grace_ms: argv['shutdown-grace'] * 1000 }, 'shutting down');
+    logger.info({ received: signal, running: agent.inFlight(), grace_ms: argv['shutdown-grace'] * 1000 }, 'shutting down');
     const answered = agent.stop(); // takes no new request from here on
     const queueAnswered = queueAgent?.stop() ?? Promise.resolve();
-    await relay.shutdown(argv['shutdown-grace'] * 1000);
+    await relay.shutdown(argv['shutdown-grace'] * 1000, stop.endGrace);
     await answered;
     await queueAnswered;
     await connection.drain().catch(() => undefined);
     logger.info('stopped');
+    await drainLogger(logger);
     process.exit(0);
   },
 };

@@ -1,6 +1,6 @@
 // Loads the configuration for a CLI command, or prints every problem and exits 2 (SPEC 1).
 import { ConfigError, formatProblem, loadConfigSnapshot, type ConfigSnapshot, type DaemonDefaults } from '../config/index.js';
-import type { GlobalOptions } from './options.js';
+import type { ConfigDirOption } from './options.js';
 
 export const DEFAULT_TIMEOUT_S = 600;
 export const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
@@ -21,7 +21,7 @@ export function daemonDefaults(argv: DefaultsOptions): DaemonDefaults {
 }
 
 // Returns the snapshot, or writes the problems to stderr and exits with status 2.
-export function loadConfigOrExit(argv: GlobalOptions & DefaultsOptions): ConfigSnapshot {
+export function loadConfigOrExit(argv: ConfigDirOption & DefaultsOptions): ConfigSnapshot {
   try {
     return loadConfigSnapshot({ configDir: argv['config-dir'], defaults: daemonDefaults(argv) });
   } catch (error) {

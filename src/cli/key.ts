@@ -1,7 +1,7 @@
 // `uscmdrelay key new | list | revoke` (SPEC 7.3): manage auth.conf's hashed keys.
 import type { Argv, CommandModule } from 'yargs';
 import { addKey, KeyToolError, listKeys, revokeKey, type KeyListing } from '../keys/index.js';
-import type { GlobalOptions } from './options.js';
+import { withConfigDir, type ConfigDirOption, type GlobalOptions } from './options.js';
 
 // A refusal (duplicate label, bad value, unreadable file): one line on stderr, status 1.
 function runKeyTool(action: () => void): void {
@@ -14,7 +14,7 @@ function runKeyTool(action: () => void): void {
   }
 }
 
-interface NewFlags extends GlobalOptions {
+interface NewFlags extends ConfigDirOption {
   label: string;
   clusters: string;
   'allow-from'?: string | undefined;
@@ -25,7 +25,7 @@ const newCommand: CommandModule<GlobalOptions, NewFlags> = {
   command: 'new <label>',
   describe: 'make a key, print it once, store only its SHA-256 in auth.conf',
   builder: (y) =>
-    y
+    withConfigDir(y)
       .positional('label', { type: 'string', demandOption: true, describe: 'the section name: what logs show instead of the key' })
       .option('clusters', { type: 'string', demandOption: true, describe: 'auth_clusters: cluster names (space-separated), or "*"' })
       .option('allow-from', { type: 'string', describe: 'allow_from: source addresses / CIDR blocks allowed' })
@@ -45,7 +45,7 @@ const newCommand: CommandModule<GlobalOptions, NewFlags> = {
     }),
 };
 
-interface ListFlags extends GlobalOptions {
+interface ListFlags extends ConfigDirOption {
   json: boolean;
 }
 
@@ -58,23 +58,24 @@ function printTable(keys: KeyListing[]): void {
 const listKeysCommand: CommandModule<GlobalOptions, ListFlags> = {
   command: 'list',
   describe: 'list the keys of auth.conf (labels, never keys)',
-  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'one JSON object per key' }) as Argv<ListFlags>,
+  builder: (y) => withConfigDir(y).option('json', { type: 'boolean', default: false, describe: 'one JSON object per key' }) as Argv<ListFlags>,
   handler: (argv) =>
     runKeyTool(() => {
       const keys = listKeys(argv['config-dir'] || undefined);
-      if (argv.json) for (const key of keys) process.stdout.write(`${JSON.stringify(key)}\n`);
+      // JSON uses the names auth.conf uses (allow_from), so output and file read alike.
+      if (argv.json) for (const { allowFrom, ...key } of keys) process.stdout.write(`${JSON.stringify({ ...key, allow_from: allowFrom })}\n`);
       else printTable(keys);
     }),
 };
 
-interface RevokeFlags extends GlobalOptions {
+interface RevokeFlags extends ConfigDirOption {
   label: string;
 }
 
 const revokeCommand: CommandModule<GlobalOptions, RevokeFlags> = {
   command: 'revoke <label>',
   describe: 'remove a key from auth.conf (by label; sha256:… for an original-form key)',
-  builder: (y) => y.positional('label', { type: 'string', demandOption: true }) as Argv<RevokeFlags>,
+  builder: (y) => withConfigDir(y).positional('label', { type: 'string', demandOption: true }) as Argv<RevokeFlags>,
   handler: (argv) =>
     runKeyTool(() => {
       for (const file of revokeKey(String(argv.label), argv['config-dir'] || undefined)) {

@@ -3,10 +3,9 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { withCommands } from './commands.js';
-import { withGlobalOptions } from './options.js';
 import { packageVersion } from './version.js';
 
-await withCommands(withGlobalOptions(yargs(hideBin(process.argv))))
+await withCommands(yargs(hideBin(process.argv)))
   .scriptName('uscmdrelay')
   .parserConfiguration({ 'duplicate-arguments-array': false })
   .strict()
@@ -14,6 +13,7 @@ await withCommands(withGlobalOptions(yargs(hideBin(process.argv))))
   // bash by default; zsh when $SHELL is zsh (yargs decides from the environment).
   .completion('completion', 'print the shell completion script (bash, or zsh when $SHELL is zsh)')
   .help()
+  .alias('help', 'h')
   .wrap(Math.min(110, process.stdout.columns ?? 110))
   // Usage mistakes exit 2 with one line: yargs reports its own as YError, and a `.check()` that
   // returns a sentence passes that string. Any other Error is a bug and keeps its stack.

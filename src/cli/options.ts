@@ -1,13 +1,29 @@
-// Options every command takes (SPEC 1), and the helpers commands use to read them.
+// Option groups (SPEC 1), each added only by the commands that use it, so every command's --help
+// lists its own options; and the helpers commands use to read them.
 import type { Argv } from 'yargs';
-import { toPinoLevel } from '../log/index.js';
+import { logFormats, toPinoLevel, type LogFormat } from '../log/index.js';
 
-export interface GlobalOptions {
+// What every command gets from the top level: nothing but --help and --version.
+export type GlobalOptions = Record<never, never>;
+
+// The configuration's place (serve, configtest, agent, key).
+export interface ConfigDirOption {
   'config-dir'?: string | undefined;
-  log?: string | undefined;
-  'log-level': string;
+}
+
+// How configured command lines run (serve, configtest, agent).
+export interface ShellExecOption {
   'shell-exec': boolean;
 }
+
+// The log (serve, agent, configtest).
+export interface LogOptions {
+  log?: string | undefined;
+  'log-level': string;
+  'log-format': LogFormat;
+}
+
+export type DaemonFlags = ConfigDirOption & ShellExecOption & LogOptions;
 
 // SPEC 1: every serve option is also read from USCMDRELAY_<NAME> (`--max-output` from
 // USCMDRELAY_MAX_OUTPUT). Read per option rather than with yargs' `.env('USCMDRELAY')`, which
@@ -22,15 +38,18 @@ export function envDefault(option: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
-export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalOptions> {
+export function withConfigDir<T>(y: Argv<T>): Argv<T & ConfigDirOption> {
+  return y.option('config-dir', {
+    type: 'string',
+    describe: 'read only DIR/auth.conf and DIR/relays.conf (env USCMDRELAY_CONFIG_DIR)',
+    default: envDefault('config-dir'),
+    defaultDescription: 'the search path',
+  });
+}
+
+export function withLogOptions<T>(y: Argv<T>): Argv<T & LogOptions> {
   return y
-    .option('config-dir', {
-      type: 'string',
-      describe: 'read only DIR/auth.conf and DIR/relays.conf (env USCMDRELAY_CONFIG_DIR)',
-      default: envDefault('config-dir'),
-      defaultDescription: 'the search path',
-    })
-    .option('log', { type: 'string', describe: 'append the JSON log to FILE', defaultDescription: 'standard output' })
+    .option('log', { type: 'string', describe: 'append the log to FILE (reopened on SIGHUP)', defaultDescription: 'standard output' })
     .option('log-level', {
       type: 'string',
       default: 'INFO',
@@ -40,7 +59,18 @@ export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalOptions> {
         return value;
       },
     })
-    .option('shell-exec', { type: 'boolean', default: false, describe: 'run configured command lines through /bin/sh -c' }) as Argv<
-    T & GlobalOptions
-  >;
+    .option('log-format', {
+      choices: logFormats,
+      default: 'auto' as LogFormat,
+      describe: 'json lines, pretty text (pino-pretty), or auto: pretty on a terminal',
+    });
+}
+
+// The options of the commands that load the configuration and log (serve, agent, configtest).
+export function withDaemonFlags<T>(y: Argv<T>): Argv<T & DaemonFlags> {
+  return withLogOptions(withConfigDir(y)).option('shell-exec', {
+    type: 'boolean',
+    default: false,
+    describe: 'run configured command lines through /bin/sh -c',
+  });
 }

@@ -96,6 +96,14 @@ export const sendCommand: CommandModule<GlobalOptions, SendFlags> = {
     });
     await connection.close();
     if (result.stillRunning.length > 0) warn(`--expect met; still running, not waited for: ${result.stillRunning.join(' ')}`);
+    // Agents drop requests from a signer they do not know without a word (SPEC 9), so silence
+    // is the only sign: say what to check.
+    if (result.rows.every((row) => row.state === 'missing')) {
+      warn(
+        `no agent answered. Check that agents matching ${argv.to} are running, and that each has this identity's public key ` +
+          `(${identity.publicKey}; uscmdrelay keygen --public ${argv.identity}) as public_key in its auth.conf`,
+      );
+    }
     process.stdout.write(formatRows(result.rows, argv.format));
     process.exit(sendExitStatus(result.rows, argv.expect ?? null));
   },

@@ -1,19 +1,23 @@
 // `uscmdrelay serve` (the default command): flags → daemon options, then run until SIGTERM.
 import { readFileSync } from 'node:fs';
-import type { TlsOptions } from 'node:tls';
+import { createSecureContext, type TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
-import { runDaemon } from '../daemon/index.js';
-import { defaultMaxPerAddress } from '../server/index.js';
-import { takeActivatedSockets, type ActivatedSockets, type NotifySend } from '../host/index.js';
-import { defaultStateDir } from '../relay/jobs/index.js';
-import { createLogger, toPinoLevel } from '../log/index.js';
+import { runDaemon, StartupError } from '../daemon/index.js';
+import { takeActivatedSockets, type NotifySend } from '../host/index.js';
+import { drainLogger } from '../log/index.js';
 import { loadNativeAddon } from '../native/addon.js';
+import { defaultStateDir } from '../relay/jobs/index.js';
+import { defaultMaxPerAddress } from '../server/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
-import { envDefault, envName, type GlobalOptions } from './options.js';
+import { nameDaemonProcess, startLogger } from './log-setup.js';
+import { startupFailure, startupStep } from './startup.js';
+import { envDefault, envName, withDaemonFlags, type DaemonFlags, type GlobalOptions } from './options.js';
 import { launcherOrExit, withSpawnOption, type SpawnFlag } from './spawn-option.js';
 import { packageVersion } from './version.js';
 
-interface ServeOptions extends GlobalOptions, SpawnFlag {
+type ServeOptions = DaemonFlags & SpawnFlag & ServeFlags;
+
+interface ServeFlags {
   host: string;
   port: number;
   'max-request-bytes': number;
@@ -50,7 +54,7 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
     return { type: 'number' as const, default: fromEnv === undefined ? value : Number(fromEnv), describe: describe + env(name) };
   };
   const text = (name: string, describe: string, value?: string) => ({ type: 'string' as const, default: envDefault(name) ?? value, describe: describe + env(name) });
-  return withSpawnOption(y)
+  return withSpawnOption(withDaemonFlags(y))
     .option('host', text('host', 'address to listen on (0.0.0.0 to expose)', '127.0.0.1'))
     .option('port', count('port', 'TCP port; 0 binds an ephemeral port', 7777))
     .option('max-request-bytes', count('max-request-bytes', 'larger request: code 2003', 1_048_576))
@@ -94,15 +98,17 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
     }) as Argv<ServeOptions>;
 }
 
-// PEM files are read once at start; a missing one is a start-up error, like a bad config.
+// PEM files are read and checked once at start; a missing or bad one is a start-up error.
 function tlsOptions(argv: ServeOptions): TlsOptions | null {
   if (!argv['tls-cert'] || !argv['tls-key']) return null;
   const ca = argv['tls-ca'];
-  return {
+  const options: TlsOptions = {
     cert: readFileSync(argv['tls-cert']),
     key: readFileSync(argv['tls-key']),
     ...(ca ? { ca: readFileSync(ca), requestCert: true, rejectUnauthorized: true } : {}),
   };
+  createSecureContext(options); // throws now on a bad PEM, rather than inside listen()
+  return options;
 }
 
 // sd_notify through the native addon when it is built; null: the systemd-notify fallback.
@@ -116,25 +122,14 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
   describe: 'run the daemon',
   builder: serveOptions,
   handler: async (argv) => {
+    nameDaemonProcess();
     const launcher = launcherOrExit(argv);
     const snapshot = loadConfigOrExit(argv);
     // Started by a systemd .socket: listen on the passed sockets instead of binding --host/--port.
     // `activated.http` is the HTTP door's socket (FileDescriptorName=http): it opens that door.
-    let activated: ActivatedSockets;
-    try {
-      activated = takeActivatedSockets(process.env);
-    } catch (error) {
-      process.stderr.write(`socket activation: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(2);
-    }
-    let tls: TlsOptions | null;
-    try {
-      tls = tlsOptions(argv);
-    } catch (error) {
-      process.stderr.write(`TLS: ${(error as Error).message}\n`);
-      process.exit(2);
-    }
-    const logger = createLogger({ file: argv.log, level: toPinoLevel(argv['log-level']) ?? 'info' });
+    const activated = startupStep('socket activation', () => takeActivatedSockets(process.env));
+    const tls = startupStep('TLS', () => tlsOptions(argv));
+    const logger = startupStep('--log', () => startLogger(argv));
     await runDaemon({
       config: { configDir: argv['config-dir'], defaults: daemonDefaults(argv) },
       snapshot,
@@ -171,7 +166,11 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
       shutdownGraceMs: argv['shutdown-grace'] * 1000,
       logger,
       notifySend: notifySender(),
+    }).catch((error: unknown) => {
+      if (error instanceof StartupError) startupFailure(error.message);
+      throw error;
     });
+    await drainLogger(logger);
     process.exit(0);
   },
 };

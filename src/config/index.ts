@@ -13,3 +13,4 @@ export { authSectionLabel } from './auth-conf.js';
 export { mergeIni } from './ini-merge.js';
 export { privateFileProblem } from './private-file.js';
 export { DEFAULT_MAX_PAYLOAD } from './command-spec.js';
+export { namesPositionalParameter, shellScript } from './shell-script.js';

@@ -1,4 +1,5 @@
 // Reads and merges every copy of one configuration file into one INI document.
+import { interpolateIni } from './ini-interpolate.js';
 import { mergeIni } from './ini-merge.js';
 import { readIni } from './ini-reader.js';
 import type { IniDocument, IniSyntaxError } from './ini-types.js';
@@ -17,7 +18,7 @@ export function readIniFiles(name: string, options: ReadConfigFilesOptions): Ini
   const reading = readConfigFiles(name, options);
   const results = reading.texts.map(({ file, text }) => readIni(text, file));
   const document = mergeIni(results.map((result) => result.document));
-  const syntaxErrors = results.flatMap((result) => result.errors);
+  const syntaxErrors = [...results.flatMap((result) => result.errors), ...interpolateIni(document)];
   const fileProblems = reading.problems.length > 0 || syntaxErrors.length > 0;
   const noConfigFound: ConfigProblem | null =
     document.sections.size === 0 && !fileProblems

@@ -2,11 +2,13 @@
 import type { ConfigSnapshot } from '../config/index.js';
 import { autoLauncher } from '../exec/index.js';
 import { createServiceNotifier, type NotifySend } from '../host/index.js';
-import { announce, type Logger } from '../log/index.js';
+import { announce, reopenLogFile, type Logger } from '../log/index.js';
 import { createRelay, Jobs, type JobsOptions, type RelayOptions } from '../relay/index.js';
 import { ConnectionLimits, loadHttpDoor, startRelayServer, type ConnectionLimitOptions, type HttpServer, type HttpServerOptions, type ServerOptions } from '../server/index.js';
 import { createConfigHolder, type ConfigSource } from './config-holder.js';
 import type { DaemonMetrics } from './metrics.js';
+import { listenFailure } from './startup-error.js';
+import { listenForStopSignals } from './stop-signals.js';
 
 export interface DaemonOptions {
   config: ConfigSource;
@@ -53,22 +55,26 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   });
   // Handlers first: a supervisor may signal as soon as it reads `listening`.
   process.on('SIGHUP', () => {
+    reopenLogFile(logger);
     logger.info('SIGHUP: reloading configuration');
     if (serving) notifier.reloading();
     const ok = config.reload();
     metrics?.configReloaded(ok);
     if (serving) notifier.ready();
   });
-  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const stop = listenForStopSignals();
 
-  const server = await startRelayServer({ ...options.server, connections }, relay, logger);
+  const server = await startRelayServer({ ...options.server, connections }, relay, logger).catch((error: unknown) => {
+    throw listenFailure(options.server.host, options.server.port, error);
+  });
   let http: HttpServer | null = null;
   if (options.http) {
     const { startHttpServer } = await loadHttpDoor();
-    http = await startHttpServer({ ...options.http, connections, metrics: metrics ? metrics.render : null }, relay, logger);
+    const door = options.http;
+    http = await startHttpServer({ ...door, connections, metrics: metrics ? metrics.render : null }, relay, logger).catch((error: unknown) => {
+      server.stopAccepting();
+      throw listenFailure(door.host, door.port, error);
+    });
   }
   const launcher = (options.relay.launcher ?? autoLauncher()).name;
   announce(
@@ -87,15 +93,15 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   serving = true;
   notifier.ready();
 
-  const signal = await stopSignal;
-  logger.info({ signal, running: relay.inFlight(), jobs: relay.jobsRunning(), grace_ms: options.shutdownGraceMs }, 'shutting down');
+  const signal = await stop.first;
+  logger.info({ received: signal, running: relay.inFlight(), jobs: relay.jobsRunning(), grace_ms: options.shutdownGraceMs }, 'shutting down');
   listeningOn = 'draining; ';
   serving = false;
   notifier.stopping();
   server.stopAccepting();
   // The HTTP door keeps listening through the drain so /healthz can say 503.
   http?.startDrain();
-  await relay.shutdown(options.shutdownGraceMs);
+  await relay.shutdown(options.shutdownGraceMs, stop.endGrace);
   await Promise.all([server.closeConnections(2000), http?.close(2000)]);
   logger.info('stopped');
   await notifier.close();

@@ -9,7 +9,7 @@ interface RawRequest {
   auth_key?: string;
   command?: string;
   arguments?: string | string[];
-  id?: string;
+  id?: string | number;
   stream?: boolean;
   payload?: string;
   payload_encoding?: 'utf8' | 'base64';

@@ -34,6 +34,7 @@ export function describeSchemaError(errors: readonly ErrorObject[] | null | unde
   const field = fieldName(error.instancePath);
   if (error.keyword === 'pattern') return `field '${field}' must not contain NUL bytes`;
   if (field.startsWith('arguments')) return `field '${field}' must be an array of strings or a string`;
+  if (field === 'id' && error.keyword === 'type') return `field 'id' must be a string or a number`;
   return `field '${field}' ${error.message ?? 'is invalid'}`;
 }
 

@@ -7,7 +7,7 @@ export interface RelayRequest {
   auth_key: string;
   command: string;
   arguments: string[];
-  id?: string;
+  id?: string | number;
   stream: boolean;
   payload?: string;
   payload_encoding?: 'utf8' | 'base64';
@@ -48,14 +48,14 @@ export interface JobView {
 }
 
 export interface RelayResponse {
-  status: 'success' | 'error';
+  status: 'ok' | 'error';
   message: string;
   code: number;
   exit_code: number | null;
   signal: string | null;
   duration_ms: number;
   request_id: string;
-  id?: string;
+  id?: string | number;
   truncated?: true;
   commands?: ListedCommand[];
   job_id?: string; // detach: the job started

@@ -1,9 +1,13 @@
 // The one audit line per request (SPEC 4), with client arguments masked per `logmask`.
+// Schema (README, Logging): a field is absent when the road did not learn it, never null-ish
+// guesswork: `key` only once authenticated, `cluster`/`command`/`args` only once resolved,
+// `requested` (the name as sent) only for an authenticated caller whose name did not resolve.
 import type { CommandSpec } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import type { RelayResponse } from '../protocol/index.js';
 import type { RoadContext } from './context.js';
 import { isJobId, type JobRecord } from './jobs/index.js';
+import { remoteOf } from './remote.js';
 
 export const MASKED = '**MASKED**';
 
@@ -17,17 +21,19 @@ export function maskArguments(command: CommandSpec | undefined, args: readonly s
 // Once the command is resolved the line names it as configured, not as sent: `h::ECHO` or a
 // Kelvin sign (U+212A, which lower-cases to k) must not dodge an alert on the command's name.
 export function writeAuditLine(logger: Logger, context: RoadContext, response: RelayResponse): void {
-  const { caller, request } = context;
+  const { caller, request, command, key } = context;
+  const requested = key !== undefined && command === undefined && request?.op === 'run' ? request.command : undefined;
   logger.info(
     {
       request_id: response.request_id,
-      remote: caller.transport === 'nats' ? caller.remoteAddress : `${caller.remoteAddress}:${caller.remotePort}`,
+      remote: remoteOf(caller),
       transport: caller.transport,
-      key: context.key?.label ?? null,
+      key: key?.label,
       op: request?.op,
-      cluster: context.command?.cluster ?? context.cluster ?? null,
-      command: context.command?.name ?? context.commandName ?? request?.command ?? null,
-      args: maskArguments(context.command, request?.arguments),
+      cluster: command?.cluster,
+      command: command?.name,
+      requested,
+      args: maskArguments(command, request?.arguments),
       code: response.code,
       exit_code: response.exit_code,
       signal: response.signal,
@@ -47,8 +53,8 @@ export function writeJobEndLine(logger: Logger, context: RoadContext, record: Jo
       request_id: context.requestId,
       job_id: record.job_id,
       key: record.key,
-      cluster: context.cluster ?? null,
-      command: context.commandName ?? null,
+      cluster: context.command?.cluster,
+      command: context.command?.name,
       args: record.args,
       state: record.state,
       code: record.code,

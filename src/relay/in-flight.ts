@@ -1,6 +1,6 @@
 // Counts requests on the road and tells when there are none left (for a draining shutdown).
-import { EventEmitter, once } from 'node:events';
-import { setLongTimeout } from '../timers/index.js';
+import { EventEmitter } from 'node:events';
+import { waitForEvent } from '../timers/index.js';
 
 export class InFlight {
   private active = 0;
@@ -29,18 +29,9 @@ export class InFlight {
     return this.finished;
   }
 
-  // Resolves true once no request is on the road, or false when timeoutMs passes first.
-  async idle(timeoutMs: number | null): Promise<boolean> {
-    if (this.active === 0) return true;
-    const timedOut = new AbortController();
-    const disarm = timeoutMs === null ? () => {} : setLongTimeout(() => timedOut.abort(), timeoutMs);
-    try {
-      await once(this.events, 'idle', { signal: timedOut.signal });
-      return true;
-    } catch {
-      return false;
-    } finally {
-      disarm();
-    }
+  // Resolves true once no request is on the road, or false when timeoutMs passes or `cut` aborts first.
+  async idle(timeoutMs: number | null, cut?: AbortSignal): Promise<boolean> {
+    return this.active === 0 || waitForEvent(this.events, 'idle', timeoutMs, cut);
   }
+
 }

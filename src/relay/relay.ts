@@ -49,8 +49,9 @@ export interface Relay {
   running(): number;
   // How many detached jobs are running now.
   jobsRunning(): number;
-  // Refuses new runs, waits up to graceMs for running commands, then cancels the rest (3007).
-  shutdown(graceMs: number): Promise<void>;
+  // Refuses new runs, waits up to graceMs for running commands and jobs (or until `endGrace`
+  // aborts: a second SIGTERM), then cancels the rest (3007).
+  shutdown(graceMs: number, endGrace?: AbortSignal): Promise<void>;
 }
 
 export const DEFAULT_THROTTLE: ThrottleOptions = { maxFailures: 10, windowMs: 60_000 };
@@ -71,7 +72,7 @@ export function createRelay(options: RelayOptions): Relay {
 
   function finish(context: RoadContext, outcome: Outcome, extra: Partial<RelayResponse> = {}): RelayResponse {
     const response: RelayResponse = {
-      status: outcome.code === 0 ? 'success' : 'error',
+      status: outcome.code === 0 ? 'ok' : 'error',
       message: outcome.message,
       code: outcome.code,
       exit_code: outcome.exit_code,
@@ -241,12 +242,13 @@ export function createRelay(options: RelayOptions): Relay {
     served: () => inFlight.served(),
     running: () => slots.running(),
     jobsRunning: () => jobs?.running() ?? 0,
-    async shutdown(graceMs) {
+    async shutdown(graceMs, endGrace) {
       shuttingDown = true;
       jobs?.releaseWaiters(); // long-polls answer now with what there is
-      const [drained, jobsDrained] = await Promise.all([inFlight.idle(graceMs), jobs?.idle(graceMs) ?? true]);
+      const [drained, jobsDrained] = await Promise.all([inFlight.idle(graceMs, endGrace), jobs?.idle(graceMs, endGrace) ?? true]);
       if (!drained || !jobsDrained) {
-        logger.warn({ running: slots.running(), grace_ms: graceMs }, 'shutdown grace over: cancelling running commands');
+        const why = endGrace?.aborted ? 'second signal: ending the grace now' : 'shutdown grace over';
+        logger.warn({ running: slots.running(), grace_ms: graceMs }, `${why}: cancelling running commands`);
         cancel.abort();
         await Promise.all([inFlight.idle(null), jobs?.idle(null)]);
       }

@@ -4,6 +4,7 @@ import type { CommandSpec } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import { RelayError } from '../protocol/index.js';
 import type { RoadContext } from './context.js';
+import { remoteOf } from './remote.js';
 
 export const DEFAULT_CLUSTER = 'default';
 
@@ -21,16 +22,16 @@ export function resolveCommand(context: RoadContext, logger: Logger): CommandSpe
   context.commandName = name;
   if (!key || !isClusterAllowed(key, cluster)) {
     logger.warn(
-      { request_id: context.requestId, remote: context.caller.remoteAddress, key: key?.label, cluster, reason: 'key not allowed this cluster' },
+      { request_id: context.requestId, remote: remoteOf(context.caller), key: key?.label, requested: context.request?.command, reason: 'key not allowed this cluster' },
       'authentication failed',
     );
     throw new RelayError('AUTH_FAILED');
   }
   const commands = snapshot.clusters.get(cluster);
   if (!commands) throw new RelayError('UNKNOWN_CLUSTER', cluster);
-  // Plain `name = line` entries are stored lower-case (configparser's optionxform), and the
-  // original looked names up the same way: `UPTIME` finds `uptime`.
-  const command = commands.get(name) ?? commands.get(name.toLowerCase());
+  // Names are matched exactly, as the original did (SPEC 2.1; README, Migration): plain
+  // `name = line` entries are stored lower-case (configparser's optionxform), so `UPTIME` is 2001.
+  const command = commands.get(name);
   if (!command) throw new RelayError('UNKNOWN_COMMAND', `${cluster}::${name}`);
   return command;
 }

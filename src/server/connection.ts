@@ -2,7 +2,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '../log/index.js';
 import { encodeLine, RequestFramer, type CodeName, type FrameState, type RelayResponse } from '../protocol/index.js';
-import type { Caller, Relay } from '../relay/index.js';
+import { remoteOf, type Caller, type Relay } from '../relay/index.js';
 import { clampTimerMs, setLongTimeout } from '../timers/index.js';
 import { streamWriter } from './stream-writer.js';
 
@@ -94,7 +94,7 @@ export function serveConnection(socket: Socket, caller: Caller, relay: Relay, bo
     onFrame(framer.end());
     if (probing) probe(FIRST_REPROBE_MS);
   });
-  socket.on('error', (error) => logger.debug({ remote: caller.remoteAddress, err: error.message }, 'connection error'));
+  socket.on('error', (error) => logger.debug({ remote: remoteOf(caller), err: error.message }, 'connection error'));
   socket.on('close', () => {
     disarmRequestTimer();
     disarmProbe();

@@ -4,7 +4,7 @@ import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../log/index.js';
 import { encodeLine } from '../protocol/index.js';
-import type { Caller, Relay } from '../relay/index.js';
+import { formatRemote, remoteOf, type Caller, type Relay } from '../relay/index.js';
 import { setLongTimeout } from '../timers/index.js';
 import { serveConnection, type ConnectionBounds } from './connection.js';
 import type { ConnectionGate } from './connection-limits.js';
@@ -53,7 +53,7 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
   // Its own handshake timer is off (0): the deadline below, from accept, is the one that counts.
   const tlsServer = options.tls ? createTlsServer({ ...options.tls, handshakeTimeout: 0 }) : null;
   tlsServer?.on('tlsClientError', (error, socket) => {
-    logger.warn({ remote: socket.remoteAddress, reason: error.message }, 'TLS handshake failed');
+    logger.warn({ remote: formatRemote(socket.remoteAddress, socket.remotePort), reason: error.message }, 'TLS handshake failed');
     socket.destroy();
   });
   tlsServer?.on('secureConnection', (socket: TLSSocket) => {
@@ -79,7 +79,7 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
   function startTls(raw: Socket, caller: Caller, deadlineMs: number, refused: Handshake['refused']): void {
     const key = `${caller.remoteAddress}:${caller.remotePort}`;
     const disarm = setLongTimeout(() => {
-      logger.warn({ remote: caller.remoteAddress, reason: 'no TLS handshake in time' }, 'TLS handshake failed');
+      logger.warn({ remote: remoteOf(caller), reason: 'no TLS handshake in time' }, 'TLS handshake failed');
       raw.destroy();
     }, deadlineMs);
     handshaking.set(key, { caller, acceptedAt: performance.now(), refused, disarm });
@@ -96,7 +96,7 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
       remotePort: raw.remotePort ?? 0,
       transport,
     };
-    raw.on('error', (error) => logger.debug({ remote: caller.remoteAddress, err: error.message }, 'connection error'));
+    raw.on('error', (error) => logger.debug({ remote: remoteOf(caller), err: error.message }, 'connection error'));
     const admitted = options.connections.tryOpen(caller.remoteAddress);
     if (typeof admitted === 'string') {
       // Not counted, so bounded tightly: the 9001 answer, then closed.
@@ -117,8 +117,7 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
 
   // Plain TCP keeps half-open connections (nc -N); TLS ones only once the handshake is done.
   const server: Server = createTcpServer({ allowHalfOpen: tlsServer === null }, onConnection);
-  server.on('error', (error) => logger.error({ err: error }, 'listener error'));
-
+  // A failure to bind is the caller's start-up error (one line, exit 2), not a log line.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.fd === undefined ? { host: options.host, port: options.port } : { fd: options.fd }, () => {
@@ -126,6 +125,7 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
       resolve();
     });
   });
+  server.on('error', (error) => logger.error({ err: error }, 'listener error'));
   // A passed socket may be a Unix one (ListenStream=/path): its address is the path, port 0.
   const address: AddressInfo | string | null = server.address();
   return {

@@ -1,1 +1,1 @@
-export { clampTimerMs, MAX_TIMER_MS, setLongTimeout } from './long-timeout.js';
+export { clampTimerMs, MAX_TIMER_MS, setLongTimeout, waitForEvent } from './long-timeout.js';

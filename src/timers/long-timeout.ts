@@ -2,6 +2,7 @@
 // `--request-timeout`, `--shutdown-grace`, a client's `--timeout`). Node keeps timer delays in a
 // signed 32-bit number of milliseconds: a longer one prints TimeoutOverflowWarning and fires
 // after 1 ms. Every such timer goes through here instead.
+import { once, type EventEmitter } from 'node:events';
 
 // The longest delay one Node timer holds (about 24.8 days).
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -36,4 +37,20 @@ export function setLongTimeout(onTimeout: () => void, ms: number, options: { unr
     if (timer !== null) clearTimeout(timer);
     timer = null;
   };
+}
+
+// Resolves true when emitter emits `event`, or false once timeoutMs (any length; null = never)
+// passes or `cut` aborts first. For drains: "wait until idle, but not past the grace".
+export async function waitForEvent(emitter: EventEmitter, event: string, timeoutMs: number | null, cut?: AbortSignal): Promise<boolean> {
+  const timedOut = new AbortController();
+  const disarm = timeoutMs === null ? () => {} : setLongTimeout(() => timedOut.abort(), timeoutMs);
+  const signal = cut === undefined ? timedOut.signal : AbortSignal.any([timedOut.signal, cut]);
+  try {
+    await once(emitter, event, { signal });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    disarm();
+  }
 }

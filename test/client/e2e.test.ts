@@ -263,6 +263,10 @@ console.log(JSON.stringify({ message: response.message, ok: response.code === co
       const listed = await runCli(['key', 'list', '--config-dir', daemon.dir]);
       assert.match(listed.stdout, /^e2e-new +hashed +default +- +made by the test$/m);
       assert.ok(!listed.stdout.includes(key));
+      // --json says allow_from, as auth.conf does (issue 10 item 13).
+      const json = await runCli(['key', 'list', '--json', '--config-dir', daemon.dir]);
+      const entry = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).find((row) => row.label === 'e2e-new');
+      assert.deepEqual(entry && Object.keys(entry).sort(), ['allow_from', 'clusters', 'description', 'file', 'form', 'label']);
 
       const revoked = await runCli(['key', 'revoke', 'e2e-new', '--config-dir', daemon.dir]);
       assert.equal(revoked.status, 0, revoked.stderr);

@@ -43,7 +43,7 @@ export async function startFakeRelay(answer: (request: Record<string, unknown>, 
 export const line = (value: object): string => `${JSON.stringify(value)}\n`;
 
 export function response(fields: Record<string, unknown> = {}): Record<string, unknown> {
-  return { status: 'success', message: 'ok', code: 0, exit_code: 0, signal: null, duration_ms: 1, request_id: 'r1', ...fields };
+  return { status: 'ok', message: 'ok', code: 0, exit_code: 0, signal: null, duration_ms: 1, request_id: 'r1', ...fields };
 }
 
 // A port with nothing listening on it: bound once, then released.

@@ -72,7 +72,7 @@ test('an indented line right after a header is an option, not a continuation', (
   assert.deepEqual(values(result, 's'), { indented: '1', more: '2' });
 });
 
-test('% is literal: no interpolation', () => {
+test('the reader keeps % as written: interpolation comes after the files are merged', () => {
   const result = readClean('[DEFAULT]\nd = 1\n[s]\ndate = date +%s\nx = %(d)s %%\n');
   assert.deepEqual(values(result, 's'), { date: 'date +%s', x: '%(d)s %%' });
 });

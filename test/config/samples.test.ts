@@ -29,12 +29,22 @@ test('auth.sample.conf and relays.sample.conf load without problems', () => {
   assert.equal(demo?.allowFrom?.check('::1', 'ipv6'), true);
   assert.equal(demo?.allowFrom?.check('10.0.0.1', 'ipv4'), false);
 
-  assert.deepEqual([...(snapshot.clusters.get('default')?.keys() ?? [])], ['uptime', 'date', 'echo']);
+  assert.deepEqual([...(snapshot.clusters.get('default')?.keys() ?? [])], ['uptime', 'date', 'echo', 'fail', 'grep', 'slow']);
   assert.deepEqual(snapshot.clusters.get('default')?.get('date')?.argv, ['date', '+%s']);
   assert.deepEqual([...(snapshot.clusters.get('ops')?.keys() ?? [])], [
     'disk-usage', 'whoami', 'checksum', 'count-lines', 'show-env', 'check-token', 'greet', 'steps', 'slow',
   ]);
-  assert.deepEqual([...(snapshot.clusters.get('deploy')?.keys() ?? [])], ['restart-app']);
+  assert.deepEqual([...(snapshot.clusters.get('deploy')?.keys() ?? [])], ['restart-app', 'build', 'unpack']);
+  assert.deepEqual([...(snapshot.clusters.get('docs')?.keys() ?? [])], ['store']);
+});
+
+test('the sample grep reads only under /var/log: no climbing out with ..', () => {
+  const grep = loadConfigSnapshot({ configDir: sampleDir(), defaults: DEFAULTS }).clusters.get('default')?.get('grep');
+  assert.equal(grep?.cwd, '/var/log');
+  for (const ok of ['-i', 'error', '/var/log/app.log', '/var/log/nginx/access.log']) assert.equal(grep?.argPattern?.test(ok), true, ok);
+  for (const bad of ['/etc/shadow', '/var/log/../../etc/shadow', '/var/log/.hidden', '/var/log', 'a;b', '--file=/etc/shadow']) {
+    assert.equal(grep?.argPattern?.test(bad), false, bad);
+  }
 });
 
 test('every option of SPEC 5.2 appears in the relays sample with a non-default value', () => {

@@ -1,6 +1,6 @@
 // Output: the cap on captured output, and stream mode with its order and backpressure.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { OutputEvent } from '../../src/protocol/types.js';
@@ -111,7 +111,8 @@ test('stream mode: a pending listener promise pauses the command (backpressure)'
   );
   let settled = false;
   void running.then(() => (settled = true));
-  await sleep(300);
+  // Wait for the event that holds the reader, and for the pid, rather than for a fixed time.
+  while (!held || !existsSync(pidFile) || !readFileSync(pidFile, 'utf8').endsWith('\n')) await sleep(10);
   const pid = Number(readFileSync(pidFile, 'utf8'));
   const pausedAt = delivered;
   await sleep(700);
@@ -143,12 +144,18 @@ test('stream mode: every listener promise is awaited before the run ends', { tim
 });
 
 test('stream mode: a throwing or rejecting listener does not break the run', { timeout: 60_000 }, async () => {
+  // Each line is written only once the listener has seen the one before (it creates seen-N), so
+  // there are three separate events however loaded the machine is: no sleeping and hoping.
+  const dir = tempDir();
+  const waitSeen = (n: number) => `while [ ! -e ${dir}/seen-${n} ]; do sleep 0.01; done`;
   let calls = 0;
   const r = await runCommand(
-    makePlan(['/bin/sh', '-c', 'echo a; sleep 0.05; echo b; sleep 0.05; echo c'], {
+    makePlan(['/bin/sh', '-c', `echo a; ${waitSeen(1)}; echo b; ${waitSeen(2)}; echo c`], {
       maxOutput: null,
+      timeoutMs: 30_000,
       onOutput: () => {
         calls += 1;
+        writeFileSync(join(dir, `seen-${calls}`), '');
         if (calls === 1) throw new Error('boom');
         return Promise.reject(new Error('later boom'));
       },

@@ -1,6 +1,7 @@
 // prepareRun: argv, shell mode, environment, payload, limits.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { prepareRun } from '../../src/exec/index.js';
@@ -98,6 +99,10 @@ test('the environment is exactly the expected set', { timeout: 60_000 }, async (
     assert.deepEqual(seen, {
       PATH: process.env.PATH,
       LANG: 'C.UTF-8',
+      HOME: userInfo().homedir,
+      USER: userInfo().username,
+      LOGNAME: userInfo().username,
+      SHELL: userInfo().shell,
       USCMDRELAY_REQUEST_ID: 'req-1',
       USCMDRELAY_KEY: 'ci-runner',
       USCMDRELAY_CLUSTER: 'default',
@@ -125,6 +130,10 @@ test('LANG is left out when the daemon has none; a variable named __proto__ is o
     assert.equal(Object.getPrototypeOf(prepared.plan.env), Object.prototype);
     assert.deepEqual(Object.keys(prepared.plan.env), [
       'PATH',
+      'HOME',
+      'USER',
+      'LOGNAME',
+      'SHELL',
       'USCMDRELAY_REQUEST_ID',
       'USCMDRELAY_KEY',
       'USCMDRELAY_CLUSTER',
@@ -197,7 +206,8 @@ test('payload = file: binary content is written exactly', { timeout: 60_000 }, a
 test('payload = file: removed after failure and after timeout; cleanup is idempotent', { timeout: 60_000 }, async () => {
   for (const [line, timeoutMs, outcome] of [
     ['exit 3', 0, 'exited'],
-    ['sleep 100', 200, 'timeout'],
+    // Naming "$1" (the payload file) keeps shell mode from appending "$@" to sleep's arguments.
+    [': "$1"; sleep 100', 200, 'timeout'],
   ] as const) {
     const command = shellCommand(line, { payload: 'file', timeoutMs });
     const prepared: PreparedRun = await prepareRun(command, makeInput({ payload: Buffer.from('p') }));

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { accountFromPasswd } from '../../src/exec/account-env.js';
 import { prepareRun } from '../../src/exec/index.js';
 import type { RunResult } from '../../src/exec/index.js';
 import { makeCommand, makeInput, makePlan, runCommand, shellCommand } from './helpers.js';
@@ -76,4 +77,20 @@ test('not root (this process): asking for another user is start_failed', { skip:
   const r = await runCommand(makePlan(['/usr/bin/id', '-u'], { uid: 0, gid: 0 }));
   assert.equal(r.outcome, 'start_failed');
   assert.equal(r.startError, 'not permitted to run /usr/bin/id as the configured user or group (the daemon must run as root)');
+});
+
+// SPEC 5.1: HOME, USER, LOGNAME, SHELL come from the passwd entry of the user the command runs as.
+test('the account variables are those of the command’s user (passwd entry), not the daemon’s', () => {
+  const passwd = 'root:x:0:0:root:/root:/bin/bash\ndeploy:x:1001:1001:Deploy:/srv/deploy:/usr/sbin/nologin\nbare:x:1002:1002::/home/bare:\n';
+  assert.deepEqual(accountFromPasswd(1001, passwd), { HOME: '/srv/deploy', USER: 'deploy', LOGNAME: 'deploy', SHELL: '/usr/sbin/nologin' });
+  assert.deepEqual(accountFromPasswd(1002, passwd), { HOME: '/home/bare', USER: 'bare', LOGNAME: 'bare', SHELL: '/bin/sh' });
+  assert.equal(accountFromPasswd(4242, passwd), null);
+});
+
+test('as root: a command with `user = nobody` gets nobody’s HOME, USER, LOGNAME and SHELL', { skip: !isRoot }, async () => {
+  const entry = execFileSync('getent', ['passwd', 'nobody'], { encoding: 'utf8' }).trim().split(':');
+  const command = shellCommand('printf "%s|%s|%s|%s" "$HOME" "$USER" "$LOGNAME" "$SHELL"', { uid: nobodyUid, gid: nobodyGid });
+  const prepared = await prepareRun(command, makeInput());
+  const r = await runCommand(prepared.plan);
+  assert.equal(r.stdout, `${entry[5]}|nobody|nobody|${entry[6]}`);
 });

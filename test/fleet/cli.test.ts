@@ -77,13 +77,25 @@ describe('fleet CLI end to end', () => {
     assert.match(readFileSync(path('sender.pem'), 'utf8'), /^-----BEGIN PRIVATE KEY-----/);
   });
 
+  it('keygen --public prints the public key of an existing identity; --name the line of an --agents file', async () => {
+    const again = await runCli(['keygen', '--public', path('sender.pem')]);
+    assert.deepEqual([again.status, again.stdout, again.stderr], [0, `${sender}\n`, '']);
+    const line = await runCli(['keygen', '--public', path('web1.pem'), '--name', 'web1.prod']);
+    assert.deepEqual([line.status, line.stdout], [0, `web1.prod ${agentKeys[0]}\n`]);
+    const fresh = await runCli(['keygen', '--out', path('web3.pem'), '--name', 'web3.prod']);
+    assert.equal(fresh.status, 0, fresh.stderr);
+    assert.match(fresh.stdout, /^web3\.prod [A-Za-z0-9_-]{43}\n$/);
+    const neither = await runCli(['keygen']);
+    assert.deepEqual([neither.status, neither.stderr], [2, 'uscmdrelay: say --out FILE (a new identity) or --public FILE (an existing one)\n']);
+  });
+
   it('send --format json: one object per agent with the 2.2 fields and verified; exit 0', async () => {
     const result = await send(['--to', '*.prod', '--format', 'json', '--agents', path('agents'), 'test::hello', 'world']);
     assert.equal(result.status, 0, result.stderr);
     const rows = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.deepEqual(rows.map((row) => [row.agent, row.status, row.code, row.message, row.exit_code, row.verified]), [
-      ['web1.prod', 'success', 0, 'hello world', 0, true],
-      ['web2.prod', 'success', 0, 'hello world', 0, true],
+      ['web1.prod', 'ok', 0, 'hello world', 0, true],
+      ['web2.prod', 'ok', 0, 'hello world', 0, true],
     ]);
     assert.match(String(rows[0]?.request_id), /^[0-9a-f-]{36}$/);
   });
@@ -122,6 +134,11 @@ describe('fleet CLI end to end', () => {
     const result = await send(['--to', 'ALL', '--timeout', '1.5', 'test::hello'], 'stranger.pem');
     assert.equal(result.status, 3);
     assert.equal(result.stdout, 'AGENT  CODE  EXIT  OUTPUT\n');
+    // Issue 10 item 13: silence gets a hint naming the public key to authorize.
+    assert.equal(
+      result.stderr,
+      `uscmdrelay: no agent answered. Check that agents matching ALL are running, and that each has this identity's public key (${stranger}; uscmdrelay keygen --public ${path('stranger.pem')}) as public_key in its auth.conf\n`,
+    );
     for (const agent of agents) {
       await eventually(() => agent.lines.some((line) => line.reason === 'unknown signer' && line.signer === stranger));
     }
@@ -192,7 +209,7 @@ describe('fleet CLI end to end', () => {
     await server.start();
     const result = await inFlight;
     const rows = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    for (const row of rows) assert.ok(row.status === 'success' || row.status === 'missing', JSON.stringify(row));
+    for (const row of rows) assert.ok(row.status === 'ok' || row.status === 'missing', JSON.stringify(row));
     for (const agent of agents) await eventually(() => agent.lines.some((line) => line.msg === 'broker connection restored'), 10_000);
     await eventually(() => existsSync(countFile) && readFileSync(countFile, 'utf8').split('\n').length === 3, 5000, 'both runs');
 

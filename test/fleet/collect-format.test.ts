@@ -19,7 +19,7 @@ function identity(): Identity {
   return { privateKey: createPrivateKey(pem), publicKey };
 }
 
-const ok = (message: string): RelayResponse => ({ status: 'success', message, code: 0, exit_code: 0, signal: null, duration_ms: 3, request_id: 'r' });
+const ok = (message: string): RelayResponse => ({ status: 'ok', message, code: 0, exit_code: 0, signal: null, duration_ms: 3, request_id: 'r' });
 const failed: RelayResponse = { status: 'error', message: 'line1\nline2', code: 3001, exit_code: 2, signal: null, duration_ms: 3, request_id: 'r2' };
 
 function reply(agent: Identity | null, name: string, type: 'ack' | 'response', response?: RelayResponse, nonce = 'N'): ReplyEnvelope {

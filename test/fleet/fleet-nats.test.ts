@@ -77,7 +77,7 @@ describe('fleet over one nats-server', () => {
         const decoded = decodeEnvelope(msg.data);
         if (!decoded.ok || decoded.envelope.type !== 'request') return;
         const { reply, nonce } = decoded.envelope;
-        const response = { status: 'success', message: 'pwned', code: 0, exit_code: 0, signal: null, duration_ms: 0, request_id: 'x' };
+        const response = { status: 'ok', message: 'pwned', code: 0, exit_code: 0, signal: null, duration_ms: 0, request_id: 'x' };
         const forged = signBody({ v: 1, type: 'response', agent: 'web1.prod.example', nonce, ts: Date.now(), response, agent_public_key: forger.publicKey }, forger);
         attacker.publish(reply, JSON.stringify(forged));
       },

@@ -123,7 +123,7 @@ describe('fitRecord', () => {
     nonce: 'n',
     ts: NOW,
     state: 'answered',
-    response: { status: 'success', message, code: 0, exit_code: 0, signal: null, duration_ms: 1, request_id: 'r' },
+    response: { status: 'ok', message, code: 0, exit_code: 0, signal: null, duration_ms: 1, request_id: 'r' },
     agent_public_key: agent.publicKey,
   });
 

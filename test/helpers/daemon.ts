@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 
 export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 
-export type LogLine = Record<string, unknown> & { msg?: string; level?: number };
+export type LogLine = Record<string, unknown> & { msg?: string; level?: string };
 
 export interface DaemonHandle {
   proc: ChildProcess;

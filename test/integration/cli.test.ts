@@ -84,9 +84,9 @@ describe('command line', () => {
       await ask(daemon, { auth_key: 'wrong', command: 'echo' });
       await ask(daemon, { auth_key: ORIGINAL_KEY, command: 'echo' });
       const warning = await daemon.waitForLog((l) => l.msg === 'authentication failed');
-      assert.equal(warning.level, 40);
+      assert.equal(warning.level, 'warn');
       assert.ok(!daemon.logs.some((l) => l.msg === 'request'));
-      assert.equal(daemon.logs.find((l) => l.msg === 'listening')?.level, 40);
+      assert.equal(daemon.logs.find((l) => l.msg === 'listening')?.level, 'warn');
     } finally {
       await daemon.stop();
     }

@@ -67,7 +67,7 @@ describe('--shell-exec', () => {
   before(async () => {
     daemon = await startDaemon({
       auth: AUTH_CONF,
-      relays: '[default]\nsay = echo "[$1]" "$#"; echo done | tr a-z A-Z\nall = printf "<%s>" "$@"\n',
+      relays: '[default]\nsay = echo "[$1]" "$#"; echo done | tr a-z A-Z\nall = printf "<%s>" "$@"\necho = echo\nfirst = echo "first:${1:-none}"\n',
       args: ['--shell-exec'],
     });
   });
@@ -79,6 +79,23 @@ describe('--shell-exec', () => {
   it('runs the configured line through /bin/sh -c', async () => {
     const answer = await ask(daemon, { auth_key: ORIGINAL_KEY, command: 'say', arguments: ['hi'] });
     assert.equal(answer.message, '[hi] 1\nDONE');
+  });
+
+  // SPEC 5.3: a line that names no positional parameter gets ` "$@"` appended.
+  it('appends "$@" to a line that names no positional parameter: echo = echo answers the arguments', async () => {
+    const answer = await ask(daemon, { auth_key: ORIGINAL_KEY, command: 'echo', arguments: ['a', 'b'] });
+    assert.deepEqual([answer.code, answer.message], [0, 'a b']);
+  });
+
+  it('the appended arguments are words, never shell text', async () => {
+    const answer = await ask(daemon, { auth_key: ORIGINAL_KEY, command: 'echo', arguments: [`x; touch ${marker}`, '$(id)'] });
+    assert.deepEqual([answer.code, answer.message], [0, `x; touch ${marker} $(id)`]);
+    assert.equal(existsSync(marker), false);
+  });
+
+  it('a line that names a positional parameter gets nothing appended', async () => {
+    const answer = await ask(daemon, { auth_key: ORIGINAL_KEY, command: 'first', arguments: ['a', 'b'] });
+    assert.deepEqual([answer.code, answer.message], [0, 'first:a']);
   });
 
   for (const attack of [`$(touch ${marker})`, `; touch ${marker}`, `\`touch ${marker}\``, `| touch ${marker}`, `&& touch ${marker}`]) {

@@ -139,7 +139,7 @@ payload = none
   describe('payload = stdin', () => {
     it('is written to the command standard input, which is then closed', LIMIT, async () => {
       const answer = await ask(daemon, data('stdin', { payload: 'line one\nline two\n' }));
-      assert.deepEqual([answer.status, answer.code, answer.message], ['success', 0, 'line one\nline two']);
+      assert.deepEqual([answer.status, answer.code, answer.message], ['ok', 0, 'line one\nline two']);
     });
 
     it('without a payload the command reads an empty stdin', LIMIT, async () => {

@@ -225,7 +225,7 @@ timeout = 60
   describe('timeout', () => {
     it('a command timeout above the daemon --timeout lets the command finish', LIMIT, async () => {
       const answer = await ask(daemon, pol('patient'));
-      assert.deepEqual([answer.status, answer.code, answer.message], ['success', 0, 'patient']);
+      assert.deepEqual([answer.status, answer.code, answer.message], ['ok', 0, 'patient']);
     });
 
     it('timeout = 0 means no limit, whatever --timeout says', LIMIT, async () => {
@@ -402,7 +402,7 @@ timeout = 60
       socket.write(`{"auth_key":"${HASHED_KEY}","command":"pol::login","arguments":["carol","${SECRET}"`);
       await delay(100);
       socket.resetAndDestroy();
-      await daemon.waitForLog((l) => l.level === 20 && l.msg === 'connection error');
+      await daemon.waitForLog((l) => l.level === 'debug' && l.msg === 'connection error');
       const everything = JSON.stringify(daemon.logs) + daemon.stderr();
       assert.ok(!everything.includes(SECRET), 'the masked value is in the log');
       assert.ok(!everything.includes('masked-value'), 'part of the masked value is in the log');

@@ -1,5 +1,6 @@
 // The road end to end against the real daemon: success, errors, codes, message rules, audit log.
 import assert from 'node:assert/strict';
+import { userInfo } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { ask, startDaemon, type DaemonHandle } from '../helpers/daemon.js';
 import { AUTH_CONF, HASHED_KEY, OPS_KEY, ORIGINAL_KEY, RELAYS_CONF, REMOTE_ONLY_KEY } from '../helpers/fixtures.js';
@@ -15,7 +16,7 @@ describe('relay road', () => {
 
   it('runs a command of the default cluster and answers the 2.2 fields', async () => {
     const answer = await ask(daemon, { auth_key: ORIGINAL_KEY, command: 'echo', arguments: ['hello', 'world'], id: 'req-1' });
-    assert.equal(answer.status, 'success');
+    assert.equal(answer.status, 'ok');
     assert.equal(answer.code, 0);
     assert.equal(answer.message, 'hello world');
     assert.equal(answer.exit_code, 0);
@@ -66,7 +67,7 @@ describe('relay road', () => {
     }
     await daemon.waitForLog((l) => l.reason === 'source address not allowed' && l.key === 'remote-only');
     await daemon.waitForLog((l) => l.reason === 'key not allowed this cluster' && l.key === 'ops-only');
-    await daemon.waitForLog((l) => l.reason === 'unknown key' && l.level === 40);
+    await daemon.waitForLog((l) => l.reason === 'unknown key' && l.level === 'warn');
   });
 
   it('tells an unauthenticated caller nothing about what exists', async () => {
@@ -108,18 +109,23 @@ describe('relay road', () => {
       .split('\n')
       .map((line) => line.split('=')[0])
       .sort();
-    const expected = ['REMOTE_ADDR', 'REMOTE_PORT', 'USCMDRELAY_CLUSTER', 'USCMDRELAY_COMMAND', 'USCMDRELAY_KEY', 'USCMDRELAY_REQUEST_ID'];
+    const expected = ['HOME', 'LOGNAME', 'SHELL', 'USER', 'REMOTE_ADDR', 'REMOTE_PORT', 'USCMDRELAY_CLUSTER', 'USCMDRELAY_COMMAND', 'USCMDRELAY_KEY', 'USCMDRELAY_REQUEST_ID'];
     for (const name of ['LANG', 'PATH']) if (process.env[name] !== undefined) expected.push(name);
     assert.deepEqual(names, expected.sort());
     assert.match(String(env.message), /^USCMDRELAY_KEY=sha256:[0-9a-f]{12}$/m);
     assert.match(String(env.message), /^USCMDRELAY_CLUSTER=default$/m);
     assert.match(String(env.message), /^REMOTE_ADDR=127\.0\.0\.1$/m);
+    // SPEC 5.1: the passwd entry of the user the command runs as (here the daemon's own).
+    const me = userInfo();
+    for (const line of [`HOME=${me.homedir}`, `USER=${me.username}`, `LOGNAME=${me.username}`, `SHELL=${me.shell}`]) {
+      assert.ok(String(env.message).split('\n').includes(line), line);
+    }
   });
 
   it('writes one audit line per request with the SPEC 4 fields, and never the key', async () => {
     const answer = await ask(daemon, { auth_key: HASHED_KEY, command: 'ops::id', id: 'audit-me' });
     const line = await daemon.waitForLog((l) => l.request_id === answer.request_id && l.msg === 'request');
-    assert.equal(line.level, 30);
+    assert.equal(line.level, 'info');
     assert.equal(line.key, 'ci-runner');
     assert.equal(line.cluster, 'ops');
     assert.equal(line.command, 'id');

@@ -104,7 +104,7 @@ max_output = 1M
     const lines = await daemon.request(stream('padded'));
     assert.deepEqual(lines.slice(0, -1), [{ event: 'stdout', data: '  padded  \n' }]);
     const final = lines.at(-1) ?? {};
-    assert.deepEqual([final.status, final.code, final.message, final.exit_code, final.signal], ['success', 0, '', 0, null]);
+    assert.deepEqual([final.status, final.code, final.message, final.exit_code, final.signal], ['ok', 0, '', 0, null]);
     assert.match(String(final.request_id), /^[0-9a-f-]{36}$/);
     assert.equal(typeof final.duration_ms, 'number');
   });
@@ -188,7 +188,7 @@ max_output = 1M
     assert.equal(received, GIB);
     assert.ok(final);
     // The command's max_output caps what is kept for a captured answer; a stream keeps nothing.
-    assert.deepEqual([(final as Line).status, (final as Line).code, (final as Line).message, (final as Line).truncated], ['success', 0, '', undefined]);
+    assert.deepEqual([(final as Line).status, (final as Line).code, (final as Line).message, (final as Line).truncated], ['ok', 0, '', undefined]);
     assert.ok(peakRss < startRss + 150 * MIB, `daemon RSS grew from ${startRss / MIB} MiB to ${peakRss / MIB} MiB`);
   });
 

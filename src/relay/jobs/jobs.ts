@@ -7,6 +7,7 @@ import type { Logger } from '../../log/index.js';
 import { codes, RelayError, type JobState, type JobView } from '../../protocol/index.js';
 import { killProcessGroup } from '../../exec/kill-group.js';
 import type { OutputSink } from '../../exec/index.js';
+import { waitForEvent } from '../../timers/index.js';
 import { newJobId } from './job-id.js';
 import { jobGroupAlive, processStartTime } from './process-identity.js';
 import { viewOf, type JobRecord } from './record.js';
@@ -242,16 +243,9 @@ export class Jobs {
     this.released.abort();
   }
 
-  // Resolves true once no job is running, or false when timeoutMs passes first.
-  async idle(timeoutMs: number | null): Promise<boolean> {
-    if (this.live.size === 0) return true;
-    const signal = timeoutMs === null ? undefined : AbortSignal.timeout(timeoutMs);
-    try {
-      await once(this.idleEvents, 'idle', { signal });
-      return true;
-    } catch {
-      return false;
-    }
+  // Resolves true once no job is running, or false when timeoutMs passes or `cut` aborts first.
+  async idle(timeoutMs: number | null, cut?: AbortSignal): Promise<boolean> {
+    return this.live.size === 0 || waitForEvent(this.idleEvents, 'idle', timeoutMs, cut);
   }
 
   close(): void {

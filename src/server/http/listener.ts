@@ -10,7 +10,7 @@ import type { TlsOptions } from 'node:tls';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../../log/index.js';
 import type { CodeName, RelayResponse } from '../../protocol/index.js';
-import type { Relay } from '../../relay/index.js';
+import { formatRemote, type Relay } from '../../relay/index.js';
 import type { ConnectionGate } from '../connection-limits.js';
 import { createHttpApp, type HttpAppOptions } from './app.js';
 import { callerOf } from './request-parts.js';
@@ -113,7 +113,7 @@ export async function startHttpServer(options: HttpServerOptions, relay: Relay, 
   });
   if (options.tls) {
     httpServer.on('tlsClientError', (error: Error, socket: Socket) => {
-      logger.warn({ remote: `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`, transport: 'http', reason: error.message }, 'TLS handshake failed');
+      logger.warn({ remote: formatRemote(socket.remoteAddress, socket.remotePort), transport: 'http', reason: error.message }, 'TLS handshake failed');
     });
   }
 

@@ -1,0 +1,17 @@
+// Start-up failures (SPEC 6): one line on stderr, exit 2, never a stack trace.
+
+export const EXIT_STARTUP = 2;
+
+export function startupFailure(message: string): never {
+  process.stderr.write(`uscmdrelay: ${message}\n`);
+  process.exit(EXIT_STARTUP);
+}
+
+// Runs one start-up step; an error becomes "what: message" and exit 2.
+export function startupStep<T>(what: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    return startupFailure(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

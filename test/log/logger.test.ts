@@ -1,0 +1,66 @@
+// SPEC 4: levels as words, asynchronous writes that a fatal exit can flush, --log-format.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createLogger, drainLogger, flushLogger, reopenLogFile, wantsPretty, type Logger } from '../../src/log/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'uscmdrelay-log-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const text = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+
+// The file is opened asynchronously: log a marker and wait until it is written there.
+async function written(logger: Logger, file: string, marker: string): Promise<void> {
+  logger.info(marker);
+  while (!text(file).includes(marker)) await delay(10);
+}
+
+test('--log-format: pretty and json as said; auto is JSON for a file', () => {
+  assert.equal(wantsPretty('pretty', join(dir, 'x.log')), true);
+  assert.equal(wantsPretty('json', undefined), false);
+  assert.equal(wantsPretty('auto', join(dir, 'x.log')), false);
+});
+
+test('a line is JSON with the level as a word; drainLogger resolves once every line is written, in order', async () => {
+  const file = join(dir, 'drain.log');
+  const logger = createLogger({ file, level: 'info', format: 'json' });
+  await written(logger, file, 'open');
+  for (let i = 0; i < 200; i++) logger.warn({ request_id: `r${i}` }, 'hello');
+  await drainLogger(logger); // what a normal or fatal exit waits for
+  const lines = text(file).trim().split('\n').slice(1).map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.deepEqual(lines.map((line) => line.request_id), Array.from({ length: 200 }, (_, i) => `r${i}`));
+  assert.deepEqual([lines[0]?.level, lines[0]?.msg], ['warn', 'hello']);
+});
+
+test('flushLogger writes what is buffered before it returns', async () => {
+  const file = join(dir, 'flush.log');
+  const logger = createLogger({ file, level: 'info', format: 'json' });
+  await written(logger, file, 'open');
+  for (let i = 0; i < 50; i++) logger.info(`line ${i}`);
+  flushLogger(logger); // synchronously; only a write already in flight may land after it
+  await drainLogger(logger);
+  assert.equal(text(file).trim().split('\n').length, 51);
+});
+
+test('pretty text for a file when asked, without colours', async () => {
+  const file = join(dir, 'pretty.log');
+  const logger = createLogger({ file, level: 'info', format: 'pretty' });
+  await written(logger, file, 'open');
+  logger.info({ port: 7777 }, 'listening');
+  await drainLogger(logger);
+  assert.match(text(file), /\n\[[0-9-]+ [0-9:.]+\] INFO: listening\n {4}port: 7777\n$/);
+});
+
+test('reopenLogFile follows a rotated file', async () => {
+  const file = join(dir, 'rotate.log');
+  const logger = createLogger({ file, level: 'info', format: 'json' });
+  await written(logger, file, 'before');
+  renameSync(file, `${file}.1`);
+  reopenLogFile(logger);
+  await written(logger, file, 'after');
+  assert.match(text(`${file}.1`), /"msg":"before"/);
+  assert.doesNotMatch(text(`${file}.1`), /"msg":"after"/);
+});
