@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { FailureThrottle, type ThrottleOptions } from '../auth/index.js';
 import type { CommandSpec, ConfigSnapshot } from '../config/index.js';
-import { prepareRun, runCommand, type Launcher, type RunResult } from '../exec/index.js';
+import { prepareRun, runCommand, StopSwitch, type Launcher, type RunResult } from '../exec/index.js';
 import type { Logger } from '../log/index.js';
 import { parseRequest, RelayError, type CodeName, type RelayRequest, type RelayResponse } from '../protocol/index.js';
 import { writeAuditLine } from './audit.js';
@@ -44,7 +44,7 @@ export function createRelay(options: RelayOptions): Relay {
   const throttle = new FailureThrottle(options.throttle ?? DEFAULT_THROTTLE);
   const slots = new RunSlots(options.maxRunning ?? null);
   const inFlight = new InFlight();
-  const cancel = new AbortController();
+  const cancel = new StopSwitch();
   let shuttingDown = false;
 
   function newContext(caller: Caller): RoadContext {
@@ -89,7 +89,7 @@ export function createRelay(options: RelayOptions): Relay {
         },
         onOutput: request.stream ? io.onOutput : null,
         clientGone: io.clientGone,
-        cancel: cancel.signal,
+        cancel,
       });
       try {
         return await runCommand(prepared.plan, options.launcher);

@@ -1,5 +1,6 @@
 // One client connection: frame one request, hand it to the core, write events and the answer.
 import type { Socket } from 'node:net';
+import { StopSwitch } from '../exec/index.js';
 import type { Logger } from '../log/index.js';
 import { encodeLine, RequestFramer, type CodeName, type FrameState, type RelayResponse } from '../protocol/index.js';
 import type { Caller, Relay } from '../relay/index.js';
@@ -13,7 +14,7 @@ export interface ConnectionLimits {
 // Serves one request on the socket, then closes it. Never throws.
 export function serveConnection(socket: Socket, caller: Caller, relay: Relay, limits: ConnectionLimits, logger: Logger): void {
   const framer = new RequestFramer(limits.maxRequestBytes);
-  const clientGone = new AbortController();
+  const clientGone = new StopSwitch();
   let answered = false;
 
   const timer = setTimeout(() => finishEarly('REQUEST_TIMEOUT'), limits.requestTimeoutMs);
@@ -40,7 +41,7 @@ export function serveConnection(socket: Socket, caller: Caller, relay: Relay, li
     clearTimeout(timer);
     socket.removeListener('data', onData);
     socket.on('data', () => {}); // keep reading (and dropping) so a reset is noticed
-    const io = { onOutput: streamWriter(socket), clientGone: clientGone.signal };
+    const io = { onOutput: streamWriter(socket), clientGone };
     relay.handle(state.body, caller, io).then(send, (error: unknown) => {
       logger.error({ err: error }, 'relay.handle threw');
       socket.destroy();
