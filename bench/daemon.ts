@@ -20,13 +20,15 @@ export interface BenchDaemon {
 }
 
 // Starts the daemon with the relays.conf given; one hashed key allowed every cluster.
-export async function startBenchDaemon(relays: string): Promise<BenchDaemon> {
+export async function startBenchDaemon(relays: string, extraArgs: readonly string[] = []): Promise<BenchDaemon> {
   const dir = tempDir('uscmdrelay-bench-');
   const keyHash = createHash('sha256').update(BENCH_KEY).digest('hex');
   writeConfig(dir, { auth: `[bench]\nkey_sha256 = ${keyHash}\nauth_clusters = *\n`, relays });
   const logFile = join(dir, 'daemon.log');
-  const args = ['serve', '--port', '0', '--config-dir', dir, '--log', logFile, '--log-level', 'info'];
-  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = ['serve', '--port', '0', '--config-dir', dir, '--log', logFile, '--log-level', 'info', ...extraArgs];
+  const env = { ...process.env };
+  delete env.USCMDRELAY_SPAWN; // the bench says --spawn itself
+  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(proc, 'exit');

@@ -1,6 +1,8 @@
 // The baseline: the same command spawned straight from Node, no relay in between. Its output is
 // piped and read, as the daemon does, and a run ends when the process exited and its pipes closed.
 import { spawn } from 'node:child_process';
+import { Socket } from 'node:net';
+import type { NativeAddon } from '../src/native/addon.js';
 
 // Runs argv once; rejects unless it exits 0.
 export function spawnOnce(argv: readonly string[]): Promise<void> {
@@ -24,5 +26,24 @@ export function spawnAndCount(argv: readonly string[]): Promise<number> {
     child.stderr.resume();
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(bytes) : reject(new Error(`${file} exited with ${code}`))));
+  });
+}
+
+// Runs argv once through the project's addon (posix_spawn), pipes read by Node streams: the
+// floor the native launcher can reach from Node.
+export function nativeSpawnOnce(addon: NativeAddon, argv: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let pending = 3;
+    let status = 0;
+    const done = (): void => {
+      if (--pending > 0) return;
+      if (status === 0) resolve();
+      else reject(new Error(`${argv[0]} exited with ${status}`));
+    };
+    const [, , stdoutFd, stderrFd] = addon.spawn(argv[0] ?? '', argv, ['PATH=/usr/bin:/bin'], '/', false, (exitCode) => {
+      status = exitCode;
+      done();
+    });
+    for (const fd of [stdoutFd, stderrFd]) new Socket({ fd, readable: true, writable: false }).on('close', done).resume();
   });
 }

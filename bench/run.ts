@@ -1,5 +1,6 @@
-// `npm run bench`: the daemon against a raw spawn of the same command, side by side in one run
-// on this machine (ARCHITECTURE.md, Benchmarks). Absolute figures are noisy; the ratios are what
+// `npm run bench`: the daemon on each launcher (native, portable) against adnanh/webhook and a
+// raw spawn of the same command, side by side in one run on this machine (ARCHITECTURE.md,
+// Benchmarks). Absolute figures are noisy; the ratios are what
 // count. Tables go to stdout (Markdown, ready for the README); progress goes to stderr.
 //
 // Knobs (environment): BENCH_REQUESTS (measured requests per row), BENCH_WARMUP (requests before
@@ -8,9 +9,12 @@
 import { execFileSync } from 'node:child_process';
 import { benchFleet } from './fleet.js';
 import { readCpuMs, readStatusKiB, requestLine, requestOnce, sampleRss, startBenchDaemon, streamRequest, type BenchDaemon } from './daemon.js';
-import { spawnAndCount, spawnOnce } from './raw.js';
+import { nativeSpawnOnce, spawnAndCount, spawnOnce } from './raw.js';
 import { fixed, machineHeader, section, table } from './report.js';
 import { closedLoop, envInt, median, type LoadFigures } from './stats.js';
+import { startWebhook, WEBHOOK_PATH } from './webhook.js';
+import type { LauncherName } from '../src/exec/index.js';
+import { loadNativeAddon } from '../src/native/addon.js';
 
 const REQUESTS = envInt('BENCH_REQUESTS', 2000);
 const WARMUP = envInt('BENCH_WARMUP', 200);
@@ -40,11 +44,26 @@ const progress = (text: string): void => void process.stderr.write(`bench: ${tex
 
 // --- 1. a trivial command, one connection per request --------------------------------------
 
+// Something that runs the trivial command once per request, measured under the same load.
+export interface TrivialTarget {
+  label: string;
+  pid: number | null; // the process whose CPU time is charged to it; null: the bench process
+  request(): Promise<void>;
+}
+
+// The rows of the trivial-command tables, in order. Each scenario starts its target (or says
+// why it is skipped) and stops it at the end; another door (e.g. HTTP keep-alive) adds a row
+// by pushing a scenario here.
+export interface TrivialScenario {
+  label: string;
+  start(): Promise<{ target: TrivialTarget; stop(): Promise<void> } | { skipped: string }>;
+}
+
 interface TrivialRow {
+  label: string;
   concurrency: number;
-  daemon: LoadFigures;
-  raw: LoadFigures;
-  daemonCpuMsPerRequest: number;
+  load: LoadFigures;
+  cpuMsPerRequest: number;
 }
 
 async function daemonRequest(port: number): Promise<void> {
@@ -52,53 +71,129 @@ async function daemonRequest(port: number): Promise<void> {
   if (answer.code !== 0) throw new Error(`bench::true answered ${JSON.stringify(answer)}`);
 }
 
-async function benchTrivial(daemon: BenchDaemon): Promise<TrivialRow[]> {
-  const rows: TrivialRow[] = [];
-  for (const concurrency of CONCURRENCY) {
-    progress(`trivial command, ${concurrency} client(s): daemon`);
-    await closedLoop(WARMUP, concurrency, () => daemonRequest(daemon.port));
-    const cpuBefore = readCpuMs(daemon.pid);
-    const viaDaemon = await closedLoop(REQUESTS, concurrency, () => daemonRequest(daemon.port));
-    const daemonCpuMsPerRequest = (readCpuMs(daemon.pid) - cpuBefore) / REQUESTS;
-    progress(`trivial command, ${concurrency} client(s): raw spawn`);
-    await closedLoop(WARMUP, concurrency, () => spawnOnce(TRIVIAL_ARGV));
-    const raw = await closedLoop(REQUESTS, concurrency, () => spawnOnce(TRIVIAL_ARGV));
-    rows.push({ concurrency, daemon: viaDaemon, raw, daemonCpuMsPerRequest });
-  }
-  return rows;
+// The daemons are shared with the large-output section; started once in main().
+const daemons = new Map<LauncherName, BenchDaemon>();
+
+function daemonScenario(launcher: LauncherName): TrivialScenario {
+  const label = `uscmdrelay, ${launcher} launcher`;
+  return {
+    label,
+    async start() {
+      const daemon = daemons.get(launcher);
+      if (daemon === undefined) return { skipped: launcher === 'native' ? 'the native addon is not built' : 'not started' };
+      return { target: { label, pid: daemon.pid, request: () => daemonRequest(daemon.port) }, stop: async () => {} };
+    },
+  };
 }
 
-function printTrivial(rows: readonly TrivialRow[]): void {
+export const trivialScenarios: TrivialScenario[] = [
+  daemonScenario('native'),
+  daemonScenario('portable'),
+  {
+    label: 'adnanh/webhook (Go), HTTP, Connection: close',
+    async start() {
+      const webhook = await startWebhook(TRIVIAL_ARGV);
+      if (webhook === null) return { skipped: `${WEBHOOK_PATH} is not installed (Debian package webhook)` };
+      return { target: { label: this.label, pid: webhook.pid, request: webhook.request }, stop: webhook.stop };
+    },
+  },
+  {
+    label: 'raw spawn from Node (child_process)',
+    async start() {
+      return { target: { label: this.label, pid: null, request: () => spawnOnce(TRIVIAL_ARGV) }, stop: async () => {} };
+    },
+  },
+  {
+    label: 'raw posix_spawn from Node (the addon)',
+    async start() {
+      const addon = loadNativeAddon();
+      if (addon === null) return { skipped: 'the native addon is not built' };
+      return { target: { label: this.label, pid: null, request: () => nativeSpawnOnce(addon, TRIVIAL_ARGV) }, stop: async () => {} };
+    },
+  },
+];
+
+interface TrivialResult {
+  rows: TrivialRow[];
+  skipped: string[];
+}
+
+async function benchTrivial(): Promise<TrivialResult> {
+  const targets: TrivialTarget[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  const skipped: string[] = [];
+  for (const scenario of trivialScenarios) {
+    const started = await scenario.start();
+    if ('skipped' in started) skipped.push(`${scenario.label}: skipped, ${started.skipped}`);
+    else {
+      targets.push(started.target);
+      stops.push(started.stop);
+    }
+  }
+  const rows: TrivialRow[] = [];
+  try {
+    // Targets take turns at each concurrency, so they share the machine's load of the moment.
+    for (const concurrency of CONCURRENCY) {
+      for (const target of targets) {
+        progress(`trivial command, ${concurrency} client(s): ${target.label}`);
+        await closedLoop(WARMUP, concurrency, target.request);
+        const cpuBefore = target.pid === null ? process.cpuUsage() : readCpuMs(target.pid);
+        const load = await closedLoop(REQUESTS, concurrency, target.request);
+        const cpuMs =
+          typeof cpuBefore === 'number'
+            ? readCpuMs(target.pid ?? 0) - cpuBefore
+            : ((usage) => (usage.user + usage.system) / 1000)(process.cpuUsage(cpuBefore));
+        rows.push({ label: target.label, concurrency, load, cpuMsPerRequest: cpuMs / REQUESTS });
+      }
+    }
+  } finally {
+    for (const stop of stops) await stop();
+  }
+  return { rows, skipped };
+}
+
+const WEBHOOK_LABEL = 'adnanh/webhook';
+const RAW_LABEL = 'raw spawn from Node (child_process)';
+
+function printTrivial({ rows, skipped }: TrivialResult): void {
   console.log(section(`Trivial command (\`${TRIVIAL_ARGV.join(' ')}\`), one TCP connection per request`));
   console.log(`${REQUESTS} measured requests per row after ${WARMUP} warm-up requests; closed loop, each client`);
-  console.log('starts its next request when its last one was answered. The client runs in the bench process.\n');
-  const figures = (label: string, load: LoadFigures): string[] => [
-    label,
-    String(load.concurrency),
-    fixed(load.perSecond, 0),
-    fixed(load.p50Ms),
-    fixed(load.p99Ms),
-    fixed(load.meanMs),
-  ];
+  console.log('starts its next request when its last one was answered. The clients run in the bench process;');
+  console.log('the targets take turns at each concurrency. CPU: the serving process (for raw rows, the bench');
+  console.log('process itself, load generator included).\n');
   console.log(
     table(
-      ['path', 'clients', 'req/s', 'p50 ms', 'p99 ms', 'mean ms'],
-      rows.flatMap((row) => [figures('daemon', row.daemon), figures('raw spawn', row.raw)]),
-    ),
-  );
-  console.log('\nRatios, daemon / raw spawn (latency: higher is slower; throughput: lower is slower):\n');
-  console.log(
-    table(
-      ['clients', 'p50 latency', 'p99 latency', 'throughput', 'daemon CPU ms/req'],
+      ['path', 'clients', 'req/s', 'p50 ms', 'p99 ms', 'mean ms', 'CPU ms/req'],
       rows.map((row) => [
+        row.label,
         String(row.concurrency),
-        `${fixed(row.daemon.p50Ms / row.raw.p50Ms)}x`,
-        `${fixed(row.daemon.p99Ms / row.raw.p99Ms)}x`,
-        `${fixed(row.daemon.perSecond / row.raw.perSecond)}x`,
-        fixed(row.daemonCpuMsPerRequest, 3),
+        fixed(row.load.perSecond, 0),
+        fixed(row.load.p50Ms),
+        fixed(row.load.p99Ms),
+        fixed(row.load.meanMs),
+        fixed(row.cpuMsPerRequest, 3),
       ]),
     ),
   );
+  for (const line of skipped) console.log(`\n${line}`);
+  const ratioRows: string[][] = [];
+  for (const concurrency of CONCURRENCY) {
+    const at = rows.filter((row) => row.concurrency === concurrency);
+    const webhook = at.find((row) => row.label.startsWith(WEBHOOK_LABEL));
+    const raw = at.find((row) => row.label === RAW_LABEL);
+    for (const row of at.filter((candidate) => candidate.label.startsWith('uscmdrelay'))) {
+      ratioRows.push([
+        row.label,
+        String(concurrency),
+        webhook ? `${fixed(row.load.perSecond / webhook.load.perSecond)}x` : 'n/a',
+        webhook ? `${fixed(row.load.p50Ms / webhook.load.p50Ms)}x` : 'n/a',
+        raw ? `${fixed(row.load.perSecond / raw.load.perSecond)}x` : 'n/a',
+        raw ? `${fixed(row.load.p50Ms / raw.load.p50Ms)}x` : 'n/a',
+      ]);
+    }
+  }
+  console.log('\nRatios (req/s: higher is better; p50: lower is better):\n');
+  console.log(table(['daemon', 'clients', 'req/s / webhook', 'p50 / webhook', 'req/s / raw spawn', 'p50 / raw spawn'], ratioRows));
 }
 
 // --- 2. large output, streamed --------------------------------------------------------------
@@ -161,12 +256,12 @@ async function benchStream(daemon: BenchDaemon, startRssKiB: number): Promise<St
   return { runs, startRssKiB, idleRssKiB, hwmKiB: readStatusKiB(daemon.pid, 'VmHWM') };
 }
 
-function printStream(result: StreamResult): void {
+function printStream(label: string, result: StreamResult): void {
   const { runs } = result;
   const daemonMiBps = median(runs.map((run) => run.daemonMiBps));
   const rawMiBps = median(runs.map((run) => run.rawMiBps));
   const mib = (kib: number): string => `${fixed(kib / 1024, 1)} MiB`;
-  console.log(section(`Large output: ${STREAM_MIB} MiB of stdout, \`"stream": true\``));
+  console.log(section(`Large output: ${STREAM_MIB} MiB of stdout, \`"stream": true\`, ${label}`));
   console.log(`Command: \`sh -c 'yes <255 letters> | head -c N'\`. Daemon: one client parses every event line and`);
   console.log(`counts the stdout bytes they carry. Raw: the same argv spawned from Node, stdout read and counted.`);
   console.log(`Median of ${runs.length} run(s) each, after a warm-up; MiB/s of command output delivered.\n`);
@@ -241,14 +336,22 @@ async function main(): Promise<void> {
   console.log('# uscmdrelay benchmark\n');
   console.log(machineHeader());
 
-  const daemon = await startBenchDaemon(RELAYS_CONF);
-  const startRssKiB = readStatusKiB(daemon.pid, 'VmRSS');
+  const launchers: LauncherName[] = loadNativeAddon() === null ? ['portable'] : ['native', 'portable'];
+  const startRss = new Map<LauncherName, number>();
+  for (const launcher of launchers) {
+    const daemon = await startBenchDaemon(RELAYS_CONF, ['--spawn', launcher]);
+    daemons.set(launcher, daemon);
+    startRss.set(launcher, readStatusKiB(daemon.pid, 'VmRSS'));
+    console.log(`daemon:  dist/cli/main.js serve --port 0 --log <file> --log-level info --spawn ${launcher} (pid ${daemon.pid})`);
+  }
   try {
-    console.log(`daemon:  dist/cli/main.js serve --port 0 --log <file> --log-level info (pid ${daemon.pid})`);
-    printTrivial(await benchTrivial(daemon));
-    printStream(await benchStream(daemon, startRssKiB));
+    printTrivial(await benchTrivial());
+    for (const launcher of launchers) {
+      const daemon = daemons.get(launcher);
+      if (daemon !== undefined) printStream(`${launcher} launcher`, await benchStream(daemon, startRss.get(launcher) ?? 0));
+    }
   } finally {
-    await daemon.stop();
+    for (const daemon of daemons.values()) await daemon.stop();
   }
   await runFleet();
   console.log(`\nTotal bench time: ${fixed((performance.now() - began) / 1000, 0)} s.`);

@@ -148,6 +148,7 @@ typedef struct {
 
 static void on_watch_closed(uv_handle_t *handle) {
   exit_watch *watch = handle->data;
+  if (watch->pidfd >= 0) close(watch->pidfd); /* only once libuv is done with the descriptor */
   free(watch);
 }
 
@@ -204,8 +205,6 @@ static void on_pidfd_readable(uv_poll_t *handle, int status, int events) {
   int exit_code, signal_number;
   if (!try_reap(watch, &exit_code, &signal_number)) return;
   uv_poll_stop(handle);
-  close(watch->pidfd);
-  watch->pidfd = -1;
   uv_close((uv_handle_t *)handle, on_watch_closed);
   report_exit(watch, exit_code, signal_number);
 }

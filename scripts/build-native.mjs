@@ -44,7 +44,9 @@ function main() {
     encoding: 'utf8',
   });
   if (result.status !== 0 || !existsSync(addon)) {
-    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-5).join('\n');
+    const lines = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n');
+    const causes = lines.filter((line) => /not found|no such file|error:/i.test(line) && !/^gyp ERR! stack\s+at /.test(line));
+    const output = (causes.length > 0 ? causes : lines).slice(-5).join('\n');
     if (output !== '') process.stderr.write(`${output}\n`);
     return warn(result.error ? result.error.message : `node-gyp exited with ${result.status ?? result.signal}; a C compiler and make are needed`);
   }

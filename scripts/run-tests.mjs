@@ -2,7 +2,8 @@
 // support in `--test`, so the files are listed here. The whole run uses the default launcher
 // (native where the addon is built); then the exec and integration suites run a second time on
 // the portable launcher (USCMDRELAY_SPAWN=portable), so both launchers pass the same tests
-// (SPEC 5.5); launchers.test.ts files check both launchers themselves and run once. Given files run once, on whatever USCMDRELAY_SPAWN says.
+// (SPEC 5.5); launchers.test.ts files check both launchers themselves and run once. Given files
+// run once, on whatever USCMDRELAY_SPAWN says.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,9 @@
 // What the exec layer is asked to run and what it reports back. It knows nothing of keys,
 // clusters or sockets: the relay core prepares a RunPlan, exec runs it.
 import type { OutputEvent } from '../protocol/types.js';
+import type { StopSignal } from './stop-switch.js';
+
+export type { StopSignal } from './stop-switch.js';
 
 // Called for each chunk of output, in the order produced. Returning a promise pauses the
 // command's pipes until it settles: that is how a slow reader slows the command (SPEC 2.3).
@@ -26,9 +29,9 @@ export interface RunPlan {
   outputAccount?: OutputAccount | null; // the daemon-wide budget captured output counts against
   stdin: Buffer | null; // null = /dev/null
   onOutput: OutputListener | null; // stream mode
-  clientGone: AbortSignal | null; // aborted by the door when the client disappears
+  clientGone: StopSignal | null; // aborted by the door when the client disappears
   killOnDisconnect: boolean;
-  cancel: AbortSignal | null; // aborted at shutdown: kill, outcome `cancelled`
+  cancel: StopSignal | null; // aborted at shutdown: kill, outcome `cancelled`
   outputSink?: OutputSink | null; // raw output goes there and nothing is kept (jobs, SPEC 10)
   onSpawn?: ((pid: number) => void) | null; // told the leader's pid (= its group id) once started
 }
@@ -72,8 +75,8 @@ export interface PrepareInput {
   requestTimeoutMs: number | null; // the request's `timeout`; may only lower the command's
   meta: RunMeta;
   onOutput: OutputListener | null;
-  clientGone: AbortSignal | null;
-  cancel: AbortSignal | null;
+  clientGone: StopSignal | null;
+  cancel: StopSignal | null;
   outputAccount?: OutputAccount | null;
   outputSink?: OutputSink | null;
   onSpawn?: ((pid: number) => void) | null;

@@ -3,7 +3,7 @@
 // even shaped like an id — is the same 2006.
 import type { CommandSpec } from '../config/index.js';
 import { hashKey } from '../config/index.js';
-import type { RunResult } from '../exec/index.js';
+import type { RunResult, StopSignal } from '../exec/index.js';
 import { RelayError, type RelayRequest, type RelayResponse } from '../protocol/index.js';
 import type { RoadContext } from './context.js';
 import { isJobId, MAX_WAIT_S, type JobEnd, type Jobs } from './jobs/index.js';
@@ -41,7 +41,7 @@ type Answer = { outcome: Outcome; extra: Partial<RelayResponse> };
 const ok = (message: string, extra: Partial<RelayResponse>): Answer => ({ outcome: { code: 0, message, exit_code: null, signal: null }, extra });
 
 // Answers op `jobs`, `job` or `cancel` for the authenticated key.
-export async function answerJobOp(context: RoadContext, jobs: Jobs | null, request: RelayRequest, gone: AbortSignal | null): Promise<Answer> {
+export async function answerJobOp(context: RoadContext, jobs: Jobs | null, request: RelayRequest, gone: StopSignal | null): Promise<Answer> {
   if (jobs === null) throw new RelayError('MALFORMED', 'this relay keeps no jobs');
   const owner = jobOwner(context);
   if (request.op === 'jobs') {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { FailureThrottle, type ThrottleOptions } from '../auth/index.js';
 import type { CommandSpec, ConfigSnapshot } from '../config/index.js';
-import { prepareRun, runCommand, type Launcher, type RunResult } from '../exec/index.js';
+import { prepareRun, runCommand, stopOnAny, StopSwitch, type Launcher, type RunResult } from '../exec/index.js';
 import type { Logger } from '../log/index.js';
 import { parseRequest, RelayError, validateRequestValue, type CodeName, type RelayRequest, type RelayResponse } from '../protocol/index.js';
 import { maskArguments, writeAuditLine, writeJobEndLine } from './audit.js';
@@ -62,7 +62,7 @@ export function createRelay(options: RelayOptions): Relay {
   const slots = new RunSlots(options.maxRunning ?? null);
   const outputMemory = new OutputMemory(options.maxBufferedOutput ?? null);
   const inFlight = new InFlight();
-  const cancel = new AbortController();
+  const cancel = new StopSwitch();
   const jobs = options.jobs ?? null;
   let shuttingDown = false;
 
@@ -114,7 +114,7 @@ export function createRelay(options: RelayOptions): Relay {
         },
         onOutput: request.stream ? io.onOutput : null,
         clientGone: io.clientGone,
-        cancel: cancel.signal,
+        cancel,
         outputAccount: account,
       });
       const stopWatching = command.onDisconnect === 'kill' ? io.watchClientGone?.() : undefined;
@@ -148,6 +148,7 @@ export function createRelay(options: RelayOptions): Relay {
           command: commandName(command),
           args: maskArguments(command, request.arguments) ?? [],
           run: async (job) => {
+            const stop = stopOnAny(cancel, job.cancel);
             try {
               const prepared = await prepareRun(command, {
                 args: request.arguments,
@@ -164,7 +165,7 @@ export function createRelay(options: RelayOptions): Relay {
                 },
                 onOutput: null,
                 clientGone: null, // on_disconnect does not apply to a job
-                cancel: AbortSignal.any([cancel.signal, job.cancel]),
+                cancel: stop.stop,
                 outputSink: job.sink,
                 onSpawn: job.onSpawn,
               });
@@ -174,6 +175,7 @@ export function createRelay(options: RelayOptions): Relay {
                 await prepared.cleanup();
               }
             } finally {
+              stop.dispose();
               release();
             }
           },

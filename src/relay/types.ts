@@ -1,5 +1,5 @@
 // The core road's inputs besides the request itself: who asked, and how to talk back.
-import type { OutputListener } from '../exec/types.js';
+import type { OutputListener, StopSignal } from '../exec/types.js';
 
 export interface Caller {
   remoteAddress: string;
@@ -12,7 +12,7 @@ export interface Caller {
 
 export interface RequestIo {
   onOutput: OutputListener | null; // stream mode events; null to ignore them
-  clientGone: AbortSignal | null; // the door aborts it when the client goes away
+  clientGone: StopSignal | null; // the door aborts it when the client goes away
   // Called while an `on_disconnect = kill` command runs: the door starts checking actively that
   // the client is still there (aborting clientGone if not); the returned function stops it.
   watchClientGone?: () => () => void;

@@ -1,5 +1,6 @@
 // One client connection: frame one request, hand it to the core, write events and the answer.
 import type { Socket } from 'node:net';
+import { StopSwitch } from '../exec/index.js';
 import type { Logger } from '../log/index.js';
 import { encodeLine, RequestFramer, type CodeName, type FrameState, type RelayResponse } from '../protocol/index.js';
 import { remoteOf, type Caller, type Relay } from '../relay/index.js';
@@ -23,7 +24,7 @@ const PROBE_BYTE = ' ';
 // Serves one request on the socket, then closes it. Never throws.
 export function serveConnection(socket: Socket, caller: Caller, relay: Relay, bounds: ConnectionBounds, logger: Logger): void {
   const framer = new RequestFramer(bounds.maxRequestBytes);
-  const clientGone = new AbortController();
+  const clientGone = new StopSwitch();
   let answered = false;
   let peerEnded = false;
   let probing = false;
@@ -77,7 +78,7 @@ export function serveConnection(socket: Socket, caller: Caller, relay: Relay, bo
     disarmRequestTimer();
     socket.removeListener('data', onData);
     socket.on('data', () => {}); // keep reading (and dropping) so a reset is noticed
-    const io = { onOutput: streamWriter(socket), clientGone: clientGone.signal, watchClientGone, keepUntilSent };
+    const io = { onOutput: streamWriter(socket), clientGone, watchClientGone, keepUntilSent };
     relay.handle(state.body, caller, io).then(send, (error: unknown) => {
       logger.error({ err: error }, 'relay.handle threw');
       socket.destroy();

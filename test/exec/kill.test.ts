@@ -134,14 +134,23 @@ test('cancel already aborted: the command is not started', { timeout: 60_000 }, 
 });
 
 test('client gone with on_disconnect = kill: outcome disconnected', { timeout: 60_000 }, async () => {
+  // The client goes away once the command has said its pid (an event, not a delay).
   const gone = new AbortController();
-  setTimeout(() => gone.abort(), 200);
+  let said = '';
   const r = await runCommand(
-    makePlan(['/bin/sh', '-c', 'echo $$; sleep 100'], { clientGone: gone.signal, killOnDisconnect: true }),
+    makePlan(['/bin/sh', '-c', 'echo $$; sleep 100'], {
+      clientGone: gone.signal,
+      killOnDisconnect: true,
+      maxOutput: null,
+      onOutput: (event) => {
+        said += event.data;
+        if (said.includes('\n')) gone.abort();
+      },
+    }),
   );
   assert.equal(r.outcome, 'disconnected');
   assert.equal(r.signal, 'SIGTERM');
-  assert.deepEqual(liveMembers(firstLinePid(r.stdout)), []);
+  assert.deepEqual(liveMembers(firstLinePid(said)), []);
 });
 
 test('client gone with on_disconnect = continue: the command runs to its end', { timeout: 60_000 }, async () => {

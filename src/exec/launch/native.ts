@@ -26,6 +26,7 @@ export function createNativeLauncher(addon: NativeAddon): Launcher {
       const env: string[] = [];
       for (const name in plan.env) env.push(`${name}=${plan.env[name]}`);
       let exitListener: (() => void) | null = null;
+      let ended = false;
       let settle: (end: LeaderEnd) => void = () => {};
       const result = new Promise<LeaderEnd>((resolve) => (settle = resolve));
       let fds: [number, number, number, number];
@@ -36,6 +37,7 @@ export function createNativeLauncher(addon: NativeAddon): Launcher {
             signal: signalNumber === 0 ? null : (SIGNAL_NAMES.get(signalNumber) ?? `SIG${signalNumber}`),
             startErrorCode: undefined,
           });
+          ended = true;
           exitListener?.();
         });
       } catch (error) {
@@ -53,7 +55,10 @@ export function createNativeLauncher(addon: NativeAddon): Launcher {
         pid,
         stdout: readPipe(stdoutFd),
         stderr: readPipe(stderrFd),
-        onLeaderExit: (callback) => void (exitListener = callback),
+        onLeaderExit: (callback) => {
+          if (ended) callback();
+          else exitListener = callback;
+        },
         result,
       };
     },

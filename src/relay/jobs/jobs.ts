@@ -6,7 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { Logger } from '../../log/index.js';
 import { codes, RelayError, type JobState, type JobView } from '../../protocol/index.js';
 import { killProcessGroup } from '../../exec/kill-group.js';
-import type { OutputSink } from '../../exec/index.js';
+import type { OutputSink, StopSignal } from '../../exec/index.js';
 import { waitForEvent } from '../../timers/index.js';
 import { newJobId } from './job-id.js';
 import { jobGroupAlive, processStartTime } from './process-identity.js';
@@ -193,7 +193,7 @@ export class Jobs {
 
   // Record + output from offset; with waitMs, holds the answer until there is output past offset
   // or the job has ended. Null when the job is not this owner's (or does not exist).
-  async read(id: string, owner: string, offset: number, waitMs: number, gone: AbortSignal | null = null): Promise<JobRead | null> {
+  async read(id: string, owner: string, offset: number, waitMs: number, gone: StopSignal | null = null): Promise<JobRead | null> {
     const deadline = Date.now() + waitMs;
     let seen = offset; // output up to here is no news (it was there, or held back as incomplete)
     for (;;) {
@@ -300,15 +300,19 @@ export class Jobs {
     return write;
   }
 
-  private async waitForChange(job: LiveJob, offset: number, waitMs: number, gone: AbortSignal | null): Promise<void> {
-    const signals = [AbortSignal.timeout(waitMs), this.released.signal, ...(gone === null ? [] : [gone])];
-    const signal = AbortSignal.any(signals);
-    while (job.record.output_bytes <= offset && this.live.has(job.record.job_id) && !signal.aborted) {
-      try {
-        await once(job.changed, 'change', { signal });
-      } catch {
-        return;
-      }
+  private async waitForChange(job: LiveJob, offset: number, waitMs: number, gone: StopSignal | null): Promise<void> {
+    // The client's StopSignal (no AbortSignal: the door keeps none per request) ends the wait too.
+    const clientGone = new AbortController();
+    const onGone = (): void => clientGone.abort();
+    if (gone?.aborted) onGone();
+    else gone?.addEventListener('abort', onGone, { once: true });
+    const signal = AbortSignal.any([AbortSignal.timeout(waitMs), this.released.signal, clientGone.signal]);
+    try {
+      while (job.record.output_bytes <= offset && this.live.has(job.record.job_id) && !signal.aborted) await once(job.changed, 'change', { signal });
+    } catch {
+      // the wait is over: timed out, released at shutdown, or the client went away
+    } finally {
+      gone?.removeEventListener('abort', onGone);
     }
   }
 }
