@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { FailureThrottle, type ThrottleOptions } from '../auth/index.js';
 import type { CommandSpec, ConfigSnapshot } from '../config/index.js';
-import { prepareRun, runCommand, stopOnAny, StopSwitch, type Launcher, type RunResult } from '../exec/index.js';
+import { prepareRun, runCommand, stopOnAny, StopSwitch, type Launcher, type PrepareInput, type RunResult } from '../exec/index.js';
 import type { Logger } from '../log/index.js';
 import { parseRequest, RelayError, validateRequestValue, type CodeName, type RelayRequest, type RelayResponse } from '../protocol/index.js';
 import { maskArguments, writeAuditLine, writeJobEndLine } from './audit.js';
@@ -88,6 +88,23 @@ export function createRelay(options: RelayOptions): Relay {
     return response;
   }
 
+  // What a run and a job prepare alike: the client's arguments, payload, time limit and who asked.
+  function runInput(context: RoadContext, command: CommandSpec, request: RelayRequest, payload: Buffer | null): Pick<PrepareInput, 'args' | 'payload' | 'requestTimeoutMs' | 'meta'> {
+    return {
+      args: request.arguments,
+      payload,
+      requestTimeoutMs: request.timeout === undefined ? null : Math.ceil(request.timeout * 1000),
+      meta: {
+        requestId: context.requestId,
+        keyLabel: context.key?.label ?? '',
+        cluster: command.cluster,
+        command: command.name,
+        remoteAddress: context.caller.remoteAddress,
+        remotePort: context.caller.remotePort,
+      },
+    };
+  }
+
   // Runs the command, or starts it as a job and resolves with the job's id.
   async function run(context: RoadContext, command: CommandSpec, request: RelayRequest, io: RequestIo): Promise<RunResult | string> {
     checkArguments(command, request.arguments);
@@ -100,18 +117,8 @@ export function createRelay(options: RelayOptions): Relay {
     let handedOver = false;
     try {
       const prepared = await prepareRun(command, {
-        args: request.arguments,
-        payload,
+        ...runInput(context, command, request, payload),
         stream: request.stream,
-        requestTimeoutMs: request.timeout === undefined ? null : Math.ceil(request.timeout * 1000),
-        meta: {
-          requestId: context.requestId,
-          keyLabel: context.key?.label ?? '',
-          cluster: command.cluster,
-          command: command.name,
-          remoteAddress: context.caller.remoteAddress,
-          remotePort: context.caller.remotePort,
-        },
         onOutput: request.stream ? io.onOutput : null,
         clientGone: io.clientGone,
         cancel,
@@ -151,18 +158,8 @@ export function createRelay(options: RelayOptions): Relay {
             const stop = stopOnAny(cancel, job.cancel);
             try {
               const prepared = await prepareRun(command, {
-                args: request.arguments,
-                payload,
+                ...runInput(context, command, request, payload),
                 stream: false,
-                requestTimeoutMs: request.timeout === undefined ? null : Math.ceil(request.timeout * 1000),
-                meta: {
-                  requestId: context.requestId,
-                  keyLabel: context.key?.label ?? '',
-                  cluster: command.cluster,
-                  command: command.name,
-                  remoteAddress: context.caller.remoteAddress,
-                  remotePort: context.caller.remotePort,
-                },
                 onOutput: null,
                 clientGone: null, // on_disconnect does not apply to a job
                 cancel: stop.stop,

@@ -53,7 +53,7 @@ describe('serve with sockets it cannot tell apart', () => {
     proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const [code] = (await once(proc, 'close')) as [number | null];
     assert.equal(code, 2);
-    assert.equal(stderr, 'socket activation: systemd passed 2 sockets (LISTEN_FDNAMES=one:two): name them tcp and http with FileDescriptorName=\n');
+    assert.equal(stderr, 'uscmdrelay: socket activation: systemd passed 2 sockets (LISTEN_FDNAMES=one:two): name them tcp and http with FileDescriptorName=\n');
     assert.equal(stdout, '');
   });
 });
