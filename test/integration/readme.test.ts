@@ -27,7 +27,7 @@ const REPO = join(import.meta.dirname, '..', '..');
 const README = readFileSync(join(REPO, 'README.md'), 'utf8');
 const run = promisify(execFile);
 const VOLATILE = new Set(['uptime', 'default::uptime', 'date', 'default::date']);
-const VALUE_FLAGS = new Set(['--host', '--port', '--key-file', '--tls-ca', '--tls-cert', '--tls-key', '--tls-servername', '--payload', '--timeout', '--id']);
+const VALUE_FLAGS = new Set(['--host', '--port', '--key-file', '--tls-ca', '--tls-cert', '--tls-key', '--tls-servername', '--payload', '--timeout', '--id', '--http']);
 
 const work = mkdtempSync(join(tmpdir(), 'uscmdrelay-readme-'));
 after(() => rmSync(work, { recursive: true, force: true }));
