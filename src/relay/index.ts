@@ -2,3 +2,4 @@ export { createRelay, type Relay, type RelayOptions } from './relay.js';
 export type { Caller, RelayObserver, RequestIo, ValueCredential, ValueOverrides } from './types.js';
 export { Jobs, type JobsOptions } from './jobs/index.js';
 export { formatRemote, remoteOf } from './remote.js';
+export { KeyedCounts } from './slots.js';

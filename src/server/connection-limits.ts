@@ -1,6 +1,7 @@
 // Open connections across every door of the daemon (`--max-connections`) and per source address
 // (`--max-connections-per-address`): one source can never hold every slot (issue 9).
 import { isIPv4 } from 'node:net';
+import { KeyedCounts } from '../relay/index.js';
 
 export interface ConnectionLimitOptions {
   maxConnections: number;
@@ -25,8 +26,7 @@ export function normalizeAddress(address: string): string {
 }
 
 export class ConnectionLimits {
-  private readonly perAddress = new Map<string, number>();
-  private total = 0;
+  private readonly counts = new KeyedCounts();
   private readonly maxConnections: number;
   private readonly maxPerAddress: number;
 
@@ -38,26 +38,15 @@ export class ConnectionLimits {
   // Admits one connection from address and returns the function that releases it (once), or
   // says which limit refused it.
   tryOpen(address: string): 'total' | 'address' | (() => void) {
-    if (this.total >= this.maxConnections) return 'total';
+    if (this.counts.total() >= this.maxConnections) return 'total';
     const key = normalizeAddress(address);
-    const open = this.perAddress.get(key) ?? 0;
-    if (open >= this.maxPerAddress) return 'address';
-    this.perAddress.set(key, open + 1);
-    this.total += 1;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.total -= 1;
-      const left = (this.perAddress.get(key) ?? 1) - 1;
-      if (left === 0) this.perAddress.delete(key);
-      else this.perAddress.set(key, left);
-    };
+    if (this.counts.of(key) >= this.maxPerAddress) return 'address';
+    return this.counts.take(key);
   }
 
   // Connections open now, across every door.
   open(): number {
-    return this.total;
+    return this.counts.total();
   }
 }
 
