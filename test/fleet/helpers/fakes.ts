@@ -66,7 +66,7 @@ export function captureLog(): CapturedLog {
 }
 
 // Resolves when `predicate` holds, polling; rejects after `timeoutMs`.
-export async function eventually(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export async function eventually(predicate: () => boolean, timeoutMs = 30_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
