@@ -2,7 +2,7 @@
 // runs signed requests aimed at NAME down the same core road as `serve`, until SIGTERM.
 import type { Argv, CommandModule } from 'yargs';
 import { createConfigHolder, listenForStopSignals } from '../daemon/index.js';
-import { agentNameProblem, connectNats, EXIT_USAGE, exitWith, identityOrExit, natsServers, startAgent, type BrokerFlags, type Identity } from '../fleet/index.js';
+import { agentNameProblem, connectNats, natsServers, startAgent, type Identity } from '../fleet/index.js';
 import { startQueueAgent, type QueueAgent, type QueueAgentOptions } from '../fleet/index.js';
 import { drainLogger, reopenLogFile } from '../log/index.js';
 import { nameDaemonProcess, startLogger } from './log-setup.js';
@@ -12,6 +12,7 @@ import { withDaemonFlags, type DaemonFlags, type GlobalOptions } from './options
 import { withBrokerFlags } from './broker-flags.js';
 import { defaultStateDir, replicasOrExit, resultRetentionOrExit, withQueueFlags, type QueueFlags } from './queue-flags.js';
 import { launcherOrExit, withSpawnOption, type SpawnFlag } from './spawn-option.js';
+import { EXIT_USAGE, exitWith, identityOrExit, type BrokerFlags } from './fleet-support.js';
 
 interface AgentFlags extends DaemonFlags, BrokerFlags, QueueFlags, SpawnFlag {
   name: string;

@@ -2,9 +2,10 @@
 // `send --queue --to PATTERN` expands against.
 import type { Argv, CommandModule } from 'yargs';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connectOrExit, EXIT_USAGE, exitWith, listAgents, matchesTarget, openRegistry, targetPatternProblem, type AgentRegistration, type BrokerFlags } from '../fleet/index.js';
+import { listAgents, matchesTarget, openRegistry, targetPatternProblem, type AgentRegistration } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
+import { connectOrExit, EXIT_USAGE, exitWith, type BrokerFlags } from './fleet-support.js';
 
 interface AgentsFlags extends GlobalOptions, BrokerFlags {
   to: string;

@@ -1,6 +1,6 @@
 // The broker flags every fleet command takes: agent, send, signal, wait.
 import type { Argv } from 'yargs';
-import type { BrokerFlags } from '../fleet/index.js';
+import { type BrokerFlags } from './fleet-support.js';
 
 // Adds --nats (required) and --nats-creds.
 export function withBrokerFlags<T>(y: Argv<T>): Argv<T & BrokerFlags> {

@@ -2,8 +2,9 @@
 // value for `public_key =` in an agent's auth.conf. `--public FILE` prints the public key of an
 // identity that exists; `--name NAME` prints the `NAME PUBLIC_KEY` line of an --agents file.
 import type { Argv, CommandModule } from 'yargs';
-import { agentNameProblem, EXIT_USAGE, exitWith, identityOrExit, writeNewIdentity } from '../fleet/index.js';
+import { agentNameProblem, writeNewIdentity } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
+import { EXIT_USAGE, exitWith, identityOrExit } from './fleet-support.js';
 
 interface KeygenFlags {
   out?: string | undefined;

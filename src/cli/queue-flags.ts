@@ -3,7 +3,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { durationOrExit, EXIT_USAGE, exitWith } from '../fleet/index.js';
+import { durationOrExit, EXIT_USAGE, exitWith } from './fleet-support.js';
 
 export interface QueueFlags {
   queue: boolean;

@@ -1,23 +1,10 @@
 // `uscmdrelay results REQUEST_ID` (SPEC 9.1): the answers of a queued request that are in, in
 // `send`'s formats and with its exit rule, and the targets still pending, started or expired.
 import type { Argv, CommandModule } from 'yargs';
-import {
-  connectOrExit,
-  durationOrExit,
-  EXIT_USAGE,
-  exitWith,
-  formatRows,
-  isRequestId,
-  OUTPUT_FORMATS,
-  readQueueResults,
-  readTrustFile,
-  sendExitStatus,
-  type BrokerFlags,
-  type OutputFormat,
-  type ResultsReport,
-} from '../fleet/index.js';
+import { formatRows, isRequestId, OUTPUT_FORMATS, readQueueResults, readTrustFile, sendExitStatus, type OutputFormat, type ResultsReport } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
+import { connectOrExit, durationOrExit, EXIT_USAGE, exitWith, type BrokerFlags } from './fleet-support.js';
 
 interface ResultsFlags extends GlobalOptions, BrokerFlags {
   id: string;

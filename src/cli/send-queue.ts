@@ -1,7 +1,8 @@
 // `send --queue` (SPEC 9.1): store the request for every registered agent the target aims at,
 // print the request id and where it was queued, exit 0 once JetStream has every copy.
-import { DEFAULT_EXPIRE_MS, durationOrExit, EXIT_USAGE, exitWith, queueFleetRequest, SEND_EXIT, type FleetRequest, type QueueSendResult, type Identity, type OutputFormat } from '../fleet/index.js';
+import { DEFAULT_EXPIRE_MS, queueFleetRequest, SEND_EXIT, type FleetRequest, type QueueSendResult, type Identity, type OutputFormat } from '../fleet/index.js';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { durationOrExit, EXIT_USAGE, exitWith } from './fleet-support.js';
 
 export interface QueueSendInput {
   connection: NatsConnection;

@@ -1,27 +1,12 @@
 // `uscmdrelay send --to PATTERN <cluster::command> [args…]` (SPEC 9): one signed request to
 // every matching agent, one row per agent, exit 0 only if all that answered succeeded.
 import type { Argv, CommandModule } from 'yargs';
-import {
-  connectOrExit,
-  DEFAULT_ACK_WAIT_MS,
-  durationOrExit,
-  EXIT_USAGE,
-  exitWith,
-  formatRows,
-  identityOrExit,
-  OUTPUT_FORMATS,
-  readTrustFile,
-  sendExitStatus,
-  sendFleetRequest,
-  targetPatternProblem,
-  type BrokerFlags,
-  type FleetRequest,
-  type OutputFormat,
-} from '../fleet/index.js';
+import { DEFAULT_ACK_WAIT_MS, formatRows, OUTPUT_FORMATS, readTrustFile, sendExitStatus, sendFleetRequest, targetPatternProblem, type FleetRequest, type OutputFormat } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
 import { replicasOrExit, resultRetentionOrExit, withQueueFlags, type QueueFlags } from './queue-flags.js';
 import { expireOrExit, sendQueued } from './send-queue.js';
+import { connectOrExit, durationOrExit, EXIT_USAGE, exitWith, identityOrExit, type BrokerFlags } from './fleet-support.js';
 
 interface SendFlags extends GlobalOptions, BrokerFlags, QueueFlags {
   command: string;

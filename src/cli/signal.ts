@@ -1,8 +1,9 @@
 // `uscmdrelay signal NAME [message]` (SPEC 9): publish one signed event to whoever waits on NAME.
 import type { Argv, CommandModule } from 'yargs';
-import { connectOrExit, EXIT_USAGE, exitWith, identityOrExit, publishSignal, type BrokerFlags } from '../fleet/index.js';
+import { publishSignal } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
+import { connectOrExit, EXIT_USAGE, exitWith, identityOrExit, type BrokerFlags } from './fleet-support.js';
 
 interface SignalFlags extends GlobalOptions, BrokerFlags {
   identity: string;

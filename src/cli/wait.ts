@@ -2,9 +2,10 @@
 // the command's status), or the timeout passes (exit 1). Only signals sent while waiting count.
 import { spawn } from 'node:child_process';
 import type { Argv, CommandModule } from 'yargs';
-import { connectOrExit, durationOrExit, EXIT_USAGE, exitWith, readTrustFile, waitForSignal, type BrokerFlags, type SignalEnvelope } from '../fleet/index.js';
+import { readTrustFile, waitForSignal, type SignalEnvelope } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
+import { connectOrExit, durationOrExit, EXIT_USAGE, exitWith, type BrokerFlags } from './fleet-support.js';
 
 interface WaitFlags extends GlobalOptions, BrokerFlags {
   name: string;

@@ -2,9 +2,9 @@
 // process with a usage status (2) when they fail, as a bad flag does.
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../log/index.js';
-import { connectNats, natsServers } from './connect.js';
-import { parseDuration } from './duration.js';
-import { loadIdentity, type Identity } from './identity.js';
+import { connectNats, natsServers } from '../fleet/connect.js';
+import { parseDuration } from '../fleet/duration.js';
+import { loadIdentity, type Identity } from '../fleet/identity.js';
 
 export const EXIT_USAGE = 2;
 
