@@ -54,7 +54,7 @@ function parseJsonBody(body: Buffer): unknown {
 }
 
 // The key beside the body: from `Authorization: Bearer KEY`. `required` routes (listings, jobs)
-// take an absent header as an empty key, which the road refuses as any unknown key (401).
+// take an absent header as an empty key, which the road refuses like every unknown key (401).
 function credentialOf(request: FastifyRequest, required: boolean): ValueCredential {
   const bearer = bearerOf(request.headers);
   if (bearer.kind === 'malformed') throw new DoorRefusal('MALFORMED', "the Authorization header must be 'Bearer KEY'");
