@@ -50,5 +50,10 @@ export class ConnectionLimits {
   }
 }
 
+// What a 9001 answer adds to its message, whichever door refused: the per-address limit says so.
+export function refusalDetail(which: 'total' | 'address'): string | undefined {
+  return which === 'address' ? 'too many from this address' : undefined;
+}
+
 // What a door needs of the shared connection limits.
 export type ConnectionGate = Pick<ConnectionLimits, 'tryOpen'>;

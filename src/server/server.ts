@@ -7,7 +7,7 @@ import { encodeLine } from '../protocol/index.js';
 import { formatRemote, remoteOf, type Caller, type Relay } from '../relay/index.js';
 import { setLongTimeout } from '../timers/index.js';
 import { serveConnection, type ConnectionBounds } from './connection.js';
-import type { ConnectionGate } from './connection-limits.js';
+import { refusalDetail, type ConnectionGate } from './connection-limits.js';
 
 export interface ServerOptions extends ConnectionBounds {
   host: string;
@@ -45,7 +45,7 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
   const handshaking = new Map<string, Handshake>();
 
   function refusal(caller: Caller, which: 'total' | 'address'): string {
-    return encodeLine(relay.reject('TOO_MANY_CONNECTIONS', caller, which === 'address' ? 'too many from this address' : undefined));
+    return encodeLine(relay.reject('TOO_MANY_CONNECTIONS', caller, refusalDetail(which)));
   }
 
   // Node's TLS server does the handshake and the certificate checks; the sockets are accepted

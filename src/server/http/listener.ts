@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../../log/index.js';
 import type { CodeName, RelayResponse } from '../../protocol/index.js';
 import { formatRemote, type Relay } from '../../relay/index.js';
-import type { ConnectionGate } from '../connection-limits.js';
+import { refusalDetail, type ConnectionGate } from '../connection-limits.js';
 import { createHttpApp, type HttpAppOptions } from './app.js';
 import { callerOf } from './request-parts.js';
 import { httpStatusOf } from './status.js';
@@ -102,7 +102,7 @@ export async function startHttpServer(options: HttpServerOptions, relay: Relay, 
     const release = options.connections.tryOpen(caller.remoteAddress);
     if (typeof release !== 'function') {
       socket.on('error', () => {});
-      writeRawAnswer(socket, relay.reject('TOO_MANY_CONNECTIONS', caller));
+      writeRawAnswer(socket, relay.reject('TOO_MANY_CONNECTIONS', caller, refusalDetail(release)));
       return;
     }
     sockets.add(socket);
