@@ -10,7 +10,5 @@ export interface RoadContext {
   readonly snapshot: ConfigSnapshot;
   request?: RelayRequest;
   key?: KeyEntry;
-  cluster?: string;
-  commandName?: string;
   command?: CommandSpec;
 }

@@ -18,8 +18,6 @@ export function splitCommand(command: string): { cluster: string; name: string }
 export function resolveCommand(context: RoadContext, logger: Logger): CommandSpec {
   const { key, snapshot } = context;
   const { cluster, name } = splitCommand(context.request?.command ?? '');
-  context.cluster = cluster;
-  context.commandName = name;
   if (!key || !isClusterAllowed(key, cluster)) {
     logger.warn(
       { request_id: context.requestId, remote: remoteOf(context.caller), key: key?.label, requested: context.request?.command, reason: 'key not allowed this cluster' },
