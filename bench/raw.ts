@@ -1,7 +1,6 @@
 // The baseline: the same command spawned straight from Node, no relay in between. Its output is
 // piped and read, as the daemon does, and a run ends when the process exited and its pipes closed.
 import { spawn } from 'node:child_process';
-import { Socket } from 'node:net';
 import type { NativeAddon } from '../src/native/addon.js';
 
 // Runs argv once; rejects unless it exits 0.
@@ -29,21 +28,32 @@ export function spawnAndCount(argv: readonly string[]): Promise<number> {
   });
 }
 
-// Runs argv once through the project's addon (posix_spawn), pipes read by Node streams: the
-// floor the native launcher can reach from Node.
+// Runs argv once through the project's addon (posix_spawn on a worker thread, pipes read by the
+// addon): the floor the native launcher can reach from Node.
 export function nativeSpawnOnce(addon: NativeAddon, argv: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    let pending = 3;
+    let pending = 3; // two pipes and the exit
     let status = 0;
     const done = (): void => {
       if (--pending > 0) return;
       if (status === 0) resolve();
       else reject(new Error(`${argv[0]} exited with ${status}`));
     };
-    const [, , stdoutFd, stderrFd] = addon.spawn(argv[0] ?? '', argv, ['PATH=/usr/bin:/bin'], '/', false, (exitCode) => {
-      status = exitCode;
-      done();
-    });
-    for (const fd of [stdoutFd, stderrFd]) new Socket({ fd, readable: true, writable: false }).on('close', done).resume();
+    const child = addon.launch(
+      argv[0] ?? '',
+      argv,
+      ['PATH=/usr/bin:/bin'],
+      '/',
+      false,
+      (errorCode, pidOrMessage) => {
+        if (errorCode === null) addon.resumeOutput(child);
+        else reject(new Error(String(pidOrMessage)));
+      },
+      (_index, chunk) => chunk === null && done(),
+      (exitCode) => {
+        status = exitCode;
+        done();
+      },
+    );
   });
 }

@@ -1,15 +1,28 @@
 /*
  * uscmdrelay's native addon (SPEC 5.5), plain C on N-API.
  *
- *   spawn(file, argv, env, cwd, pipeStdin, onExit) -> [pid, stdinFd, stdoutFd, stderrFd]
+ *   launch(file, argv, env, cwd, pipeStdin, onStart, onOutput, onExit) -> child
  *     Starts a program with posix_spawn (glibc: clone(CLONE_VM|CLONE_VFORK), whose cost does not
- *     grow with the daemon's size): own session (pid = pgid = sid), every signal at its default,
- *     an empty signal mask, stdin from /dev/null or a pipe, stdout and stderr to pipes, the
- *     planned cwd and environment exactly, and no other descriptor inherited. A failure to start
- *     (ENOENT, EACCES, ENOEXEC, a bad cwd...) throws an Error whose `code` is the errno name.
- *     The exit is observed through a pidfd polled on the event loop, then waitid() on exactly
- *     that child: nobody else's children are reaped. onExit(exitCode, signalNumber) is called
- *     once, with exitCode -1 when a signal ended it.
+ *     grow with the daemon's size) on a libuv worker thread, so the event loop never waits for
+ *     the vfork: own session (pid = pgid = sid), every signal at its default, an empty signal
+ *     mask, stdin from /dev/null or a pipe, stdout and stderr to pipes, the planned cwd and
+ *     environment exactly, and no other descriptor inherited. Strings with a NUL byte throw at
+ *     once (a TypeError); everything else is reported through the callbacks, on the event loop:
+ *       onStart(null, pid, stdinFd)        started; stdinFd is -1 unless pipeStdin (the caller
+ *                                          owns it)
+ *       onStart(code, message)             it never started: code is the errno name (ENOENT,
+ *                                          EACCES, ENOEXEC, a bad cwd...)
+ *       onOutput(index, chunk)             a chunk read from stdout (0) or stderr (1)
+ *       onOutput(index, null)              that pipe is closed (end of file, or closeOutput)
+ *       onExit(exitCode, signalNumber)     the leader ended; exitCode -1 when a signal ended it
+ *     The pipes are read here, on the event loop, without a Node stream per pipe; the exit is
+ *     observed through a pidfd polled on the event loop, then waitid() on exactly that child:
+ *     nobody else's children are reaped.
+ *
+ *   resumeOutput(child), pauseOutput(child), closeOutput(child)
+ *     Read both pipes (nothing is read before the first resumeOutput), stop reading them (the
+ *     kernel pipe fills and the writer blocks: backpressure), or close both now (each reported
+ *     as ended).
  *
  *   sdNotify(socketPath, message)
  *     One datagram to a systemd notification socket; a path starting with '@' is abstract.
@@ -55,6 +68,7 @@ static const char *errno_name(int err) {
     case ECONNREFUSED: return "ECONNREFUSED";
     case EAFNOSUPPORT: return "EAFNOSUPPORT";
     case ENOSYS: return "ENOSYS";
+    case ECANCELED: return "ECANCELED";
     default: return "EUNKNOWN";
   }
 }
@@ -130,36 +144,183 @@ static char **get_string_list(napi_env env, napi_value array) {
   return list;
 }
 
-/* ---- exit watching ---------------------------------------------------------------------- */
+/* ---- the child ------------------------------------------------------------------------- */
+
+/* The kernel pipe of each output: bigger than the default 64 KiB, so a fast writer fills fewer,
+ * larger chunks; bounded, so a paused reader still stops the writer soon. */
+#define PIPE_CAPACITY (256 * 1024)
+#define READ_CHUNK (256 * 1024)
+
+typedef struct child child;
 
 typedef struct {
+  uv_poll_t poll;
+  child *owner;
+  int index; /* 0 stdout, 1 stderr */
+  int fd;
+  int open;    /* the poll handle exists and is not closing */
+  int polling; /* reading now (not paused) */
+} output_pipe;
+
+struct child {
+  int refs; /* the JS external, the pending work, each open uv handle */
+  napi_env env;
+  napi_ref on_start, on_output, on_exit;
+  napi_async_context context;
+  napi_async_work work;
+  /* what to start (freed once started) */
+  char *file, *cwd;
+  char **argv, **envp;
+  int pipe_stdin;
+  /* what happened */
+  int error; /* errno when it never started */
+  const char *error_what;
+  pid_t pid;
+  int pidfd;
+  int stdin_fd;
+  int started, exited, paused, finished;
+  output_pipe out[2];
   union {
     uv_poll_t poll;
     uv_timer_t timer;
-  } handle;
-  int use_timer; /* no pidfd (kernel < 5.3): poll waitid(P_PID) on a timer */
-  uint64_t delay_ms;
-  int pidfd;
-  pid_t pid;
-  napi_env env;
-  napi_ref callback;
-  napi_async_context context;
-} exit_watch;
+  } exit_handle;
+  int exit_open;
+  uint64_t exit_delay_ms; /* no pidfd (kernel < 5.3): waitid(P_PID) polled on a timer */
+};
 
-static void on_watch_closed(uv_handle_t *handle) {
-  exit_watch *watch = handle->data;
-  if (watch->pidfd >= 0) close(watch->pidfd); /* only once libuv is done with the descriptor */
-  free(watch);
+static void free_inputs(child *c) {
+  free(c->file);
+  free(c->cwd);
+  free_list(c->argv);
+  free_list(c->envp);
+  c->file = c->cwd = NULL;
+  c->argv = c->envp = NULL;
+}
+
+static void release(child *c) {
+  if (--c->refs > 0) return;
+  free_inputs(c);
+  free(c);
+}
+
+/* Calls one of the child's callbacks on the event loop, in its async context; an exception
+ * thrown by the callback is the process's uncaught exception, as with any event. */
+static void call_back(child *c, napi_ref which, size_t argc, napi_value *argv) {
+  napi_env env = c->env;
+  napi_value callback, global, result;
+  napi_get_reference_value(env, which, &callback);
+  napi_get_global(env, &global);
+  napi_status status = napi_make_callback(env, c->context, global, callback, argc, argv, &result);
+  if (status == napi_pending_exception) {
+    napi_value error;
+    napi_get_and_clear_last_exception(env, &error);
+    napi_fatal_exception(env, error);
+  }
+}
+
+/* Once nothing more will be reported, the callbacks and the async context go. */
+static void finish_if_done(child *c) {
+  if (c->finished || !c->started) return;
+  if (c->error == 0 && (!c->exited || c->out[0].open || c->out[1].open)) return;
+  c->finished = 1;
+  napi_delete_reference(c->env, c->on_start);
+  napi_delete_reference(c->env, c->on_output);
+  napi_delete_reference(c->env, c->on_exit);
+  napi_async_destroy(c->env, c->context);
+}
+
+/* ---- output pipes ---- */
+
+static void on_pipe_closed(uv_handle_t *handle) {
+  output_pipe *p = handle->data;
+  close(p->fd); /* only once libuv is done with the descriptor */
+  p->fd = -1;
+  release(p->owner);
+}
+
+static void close_pipe(output_pipe *p) {
+  if (!p->open) return;
+  p->open = 0;
+  p->polling = 0;
+  uv_poll_stop(&p->poll);
+  uv_close((uv_handle_t *)&p->poll, on_pipe_closed);
+  child *c = p->owner;
+  napi_handle_scope scope;
+  napi_open_handle_scope(c->env, &scope);
+  napi_value argv[2];
+  napi_create_int32(c->env, p->index, &argv[0]);
+  napi_get_null(c->env, &argv[1]);
+  call_back(c, c->on_output, 2, argv);
+  napi_close_handle_scope(c->env, scope);
+  finish_if_done(c);
+}
+
+static void on_pipe_readable(uv_poll_t *handle, int status, int events);
+
+static void set_polling(child *c, int on) {
+  for (int i = 0; i < 2; i++) {
+    output_pipe *p = &c->out[i];
+    if (!p->open || p->polling == on) continue;
+    p->polling = on;
+    if (on) uv_poll_start(&p->poll, UV_READABLE | UV_DISCONNECT, on_pipe_readable);
+    else uv_poll_stop(&p->poll);
+  }
+}
+
+static char read_buffer[READ_CHUNK];
+
+static void on_pipe_readable(uv_poll_t *handle, int status, int events) {
+  (void)events;
+  output_pipe *p = handle->data;
+  child *c = p->owner;
+  ssize_t n;
+  do {
+    n = status < 0 ? -1 : read(p->fd, read_buffer, sizeof read_buffer);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+  if (n <= 0) {
+    close_pipe(p); /* end of file, or a broken pipe: the same for the reader */
+    return;
+  }
+  napi_env env = c->env;
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  napi_value argv[2];
+  void *data;
+  napi_create_int32(env, p->index, &argv[0]);
+  napi_create_buffer_copy(env, (size_t)n, read_buffer, &data, &argv[1]);
+  call_back(c, c->on_output, 2, argv);
+  napi_close_handle_scope(env, scope);
+}
+
+static void open_pipe(child *c, uv_loop_t *loop, int index, int fd) {
+  output_pipe *p = &c->out[index];
+  p->owner = c;
+  p->index = index;
+  p->fd = fd;
+  uv_poll_init(loop, &p->poll, fd);
+  p->poll.data = p;
+  p->open = 1;
+  c->refs++;
+}
+
+/* ---- exit ---- */
+
+static void on_exit_closed(uv_handle_t *handle) {
+  child *c = handle->data;
+  if (c->pidfd >= 0) close(c->pidfd);
+  c->pidfd = -1;
+  release(c);
 }
 
 /* Reaps the child if it has ended; returns 1 then, with the exit code or signal. */
-static int try_reap(exit_watch *watch, int *exit_code, int *signal_number) {
+static int try_reap(child *c, int *exit_code, int *signal_number) {
   siginfo_t info;
   memset(&info, 0, sizeof info);
   int rc;
   do {
-    rc = watch->pidfd >= 0 ? waitid((idtype_t)P_PIDFD, (id_t)watch->pidfd, &info, WEXITED | WNOHANG)
-                           : waitid(P_PID, (id_t)watch->pid, &info, WEXITED | WNOHANG);
+    rc = c->pidfd >= 0 ? waitid((idtype_t)P_PIDFD, (id_t)c->pidfd, &info, WEXITED | WNOHANG)
+                       : waitid(P_PID, (id_t)c->pid, &info, WEXITED | WNOHANG);
   } while (rc < 0 && errno == EINTR);
   if (rc < 0) {
     /* ECHILD: someone else reaped it; report an unknown end rather than wait for ever. */
@@ -178,74 +339,53 @@ static int try_reap(exit_watch *watch, int *exit_code, int *signal_number) {
   return 1;
 }
 
-static void report_exit(exit_watch *watch, int exit_code, int signal_number) {
-  napi_env env = watch->env;
+static void report_exit(child *c, int exit_code, int signal_number) {
+  c->exited = 1;
+  uv_close((uv_handle_t *)&c->exit_handle, on_exit_closed);
   napi_handle_scope scope;
-  napi_open_handle_scope(env, &scope);
-  napi_value callback, global, argv[2], result;
-  napi_get_reference_value(env, watch->callback, &callback);
-  napi_get_global(env, &global);
-  napi_create_int32(env, exit_code, &argv[0]);
-  napi_create_int32(env, signal_number, &argv[1]);
-  napi_status status = napi_make_callback(env, watch->context, global, callback, 2, argv, &result);
-  if (status == napi_pending_exception) {
-    napi_value error;
-    napi_get_and_clear_last_exception(env, &error);
-    napi_fatal_exception(env, error);
-  }
-  napi_delete_reference(env, watch->callback);
-  napi_async_destroy(env, watch->context);
-  napi_close_handle_scope(env, scope);
+  napi_open_handle_scope(c->env, &scope);
+  napi_value argv[2];
+  napi_create_int32(c->env, exit_code, &argv[0]);
+  napi_create_int32(c->env, signal_number, &argv[1]);
+  call_back(c, c->on_exit, 2, argv);
+  napi_close_handle_scope(c->env, scope);
+  finish_if_done(c);
 }
 
 static void on_pidfd_readable(uv_poll_t *handle, int status, int events) {
   (void)status;
   (void)events;
-  exit_watch *watch = handle->data;
+  child *c = handle->data;
   int exit_code, signal_number;
-  if (!try_reap(watch, &exit_code, &signal_number)) return;
+  if (!try_reap(c, &exit_code, &signal_number)) return;
   uv_poll_stop(handle);
-  uv_close((uv_handle_t *)handle, on_watch_closed);
-  report_exit(watch, exit_code, signal_number);
+  report_exit(c, exit_code, signal_number);
 }
 
-static void on_timer(uv_timer_t *handle) {
-  exit_watch *watch = handle->data;
+static void on_exit_timer(uv_timer_t *handle) {
+  child *c = handle->data;
   int exit_code, signal_number;
-  if (!try_reap(watch, &exit_code, &signal_number)) {
-    if (watch->delay_ms < 50) watch->delay_ms *= 2;
-    uv_timer_start(handle, on_timer, watch->delay_ms, 0);
+  if (!try_reap(c, &exit_code, &signal_number)) {
+    if (c->exit_delay_ms < 50) c->exit_delay_ms *= 2;
+    uv_timer_start(handle, on_exit_timer, c->exit_delay_ms, 0);
     return;
   }
-  uv_close((uv_handle_t *)handle, on_watch_closed);
-  report_exit(watch, exit_code, signal_number);
+  report_exit(c, exit_code, signal_number);
 }
 
-static int watch_exit(napi_env env, pid_t pid, napi_value callback) {
-  uv_loop_t *loop;
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok) return EINVAL;
-  exit_watch *watch = calloc(1, sizeof *watch);
-  if (watch == NULL) return ENOMEM;
-  watch->env = env;
-  watch->pid = pid;
-  watch->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-  napi_create_reference(env, callback, 1, &watch->callback);
-  napi_value resource_name;
-  napi_create_string_utf8(env, "uscmdrelay:exit", NAPI_AUTO_LENGTH, &resource_name);
-  napi_async_init(env, NULL, resource_name, &watch->context);
-  if (watch->pidfd >= 0) {
-    fcntl(watch->pidfd, F_SETFD, FD_CLOEXEC);
-    uv_poll_init(loop, &watch->handle.poll, watch->pidfd);
-    watch->handle.poll.data = watch;
-    uv_poll_start(&watch->handle.poll, UV_READABLE, on_pidfd_readable);
+static void watch_exit(child *c, uv_loop_t *loop) {
+  c->refs++;
+  c->exit_open = 1;
+  if (c->pidfd >= 0) {
+    uv_poll_init(loop, &c->exit_handle.poll, c->pidfd);
+    c->exit_handle.poll.data = c;
+    uv_poll_start(&c->exit_handle.poll, UV_READABLE, on_pidfd_readable);
   } else {
-    watch->use_timer = 1;
-    watch->delay_ms = 1;
-    uv_timer_init(loop, &watch->handle.timer);
-    watch->handle.timer.data = watch;
-    uv_timer_start(&watch->handle.timer, on_timer, watch->delay_ms, 0);
+    c->exit_delay_ms = 1;
+    uv_timer_init(loop, &c->exit_handle.timer);
+    c->exit_handle.timer.data = c;
+    uv_timer_start(&c->exit_handle.timer, on_exit_timer, c->exit_delay_ms, 0);
   }
-  return 0;
 }
 
 /* ---- program lookup --------------------------------------------------------------------- */
@@ -294,7 +434,7 @@ static char *find_program(const char *file, char **envp, int *err) {
   return NULL;
 }
 
-/* ---- spawn ------------------------------------------------------------------------------ */
+/* ---- spawn (on a worker thread) --------------------------------------------------------- */
 
 /* Adds a signal to a set without sigaddset's refusal of glibc's internal signals (32, 33):
  * glibc's posix_spawn sets those to SIG_IGN in the child unless they are in the SETSIGDEF set,
@@ -310,57 +450,39 @@ static void close_fd(int *fd) {
   *fd = -1;
 }
 
-static napi_value Spawn(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value args[6];
-  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
-  if (argc < 6) return throw_type(env, "spawn(file, argv, env, cwd, pipeStdin, onExit)");
-  napi_valuetype callback_type;
-  napi_typeof(env, args[5], &callback_type);
-  if (callback_type != napi_function) return throw_type(env, "onExit must be a function");
-  bool pipe_stdin = false;
-  napi_get_value_bool(env, args[4], &pipe_stdin);
-
-  char *file = NULL, *cwd = NULL, *program = NULL;
-  char **argv = NULL, **envp = NULL;
-  napi_value result = NULL;
+/* Runs on a libuv worker thread: nothing here touches JS. */
+static void spawn_child(napi_env env, void *data) {
+  (void)env;
+  child *c = data;
   int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
-  int files_ready = 0, attr_ready = 0;
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attr;
-
-  file = get_string(env, args[0]);
-  if (file == NULL) goto done;
-  argv = get_string_list(env, args[1]);
-  if (argv == NULL) goto done;
-  envp = get_string_list(env, args[2]);
-  if (envp == NULL) goto done;
-  cwd = get_string(env, args[3]);
-  if (cwd == NULL) goto done;
-
   int lookup_error = 0;
-  program = find_program(file, envp, &lookup_error);
+  char *program = find_program(c->file, c->envp, &lookup_error);
   if (program == NULL) {
-    throw_errno(env, lookup_error, file);
+    c->error = lookup_error;
+    c->error_what = c->file;
+    return;
+  }
+  if ((c->pipe_stdin && pipe2(in, O_CLOEXEC) < 0) || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) {
+    c->error = errno;
+    c->error_what = "pipe";
     goto done;
   }
+  fcntl(out[0], F_SETPIPE_SZ, PIPE_CAPACITY);
+  fcntl(err[0], F_SETPIPE_SZ, PIPE_CAPACITY);
+  fcntl(out[0], F_SETFL, O_NONBLOCK);
+  fcntl(err[0], F_SETFL, O_NONBLOCK);
 
-  if ((pipe_stdin && pipe2(in, O_CLOEXEC) < 0) || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) {
-    throw_errno(env, errno, "pipe");
-    goto done;
-  }
-
+  posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  files_ready = 1;
-  if (pipe_stdin) posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+  if (c->pipe_stdin) posix_spawn_file_actions_adddup2(&actions, in[0], 0);
   else posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-  posix_spawn_file_actions_addchdir_np(&actions, cwd);
+  posix_spawn_file_actions_addchdir_np(&actions, c->cwd);
   posix_spawn_file_actions_addclosefrom_np(&actions, 3);
 
+  posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  attr_ready = 1;
   sigset_t all, none;
   sigemptyset(&all);
   for (int sig = 1; sig < NSIG && sig <= (int)(8 * sizeof all); sig++)
@@ -370,48 +492,157 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 
-  pid_t pid;
-  int rc = posix_spawn(&pid, program, &actions, &attr, argv, envp);
+  int rc = posix_spawn(&c->pid, program, &actions, &attr, c->argv, c->envp);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   if (rc != 0) {
-    throw_errno(env, rc, file);
+    c->error = rc;
+    c->error_what = c->file;
     goto done;
   }
-  close_fd(&in[0]);
-  close_fd(&out[1]);
-  close_fd(&err[1]);
-
-  rc = watch_exit(env, pid, args[5]);
-  if (rc != 0) {
-    /* Cannot happen short of memory; the child must not run unwatched. */
-    kill(-pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    throw_errno(env, rc, "watch");
-    goto done;
-  }
-
-  napi_value fds[4];
-  napi_create_array_with_length(env, 4, &result);
-  napi_create_int32(env, pid, &fds[0]);
-  napi_create_int32(env, in[1], &fds[1]);
-  napi_create_int32(env, out[0], &fds[2]);
-  napi_create_int32(env, err[0], &fds[3]);
-  for (uint32_t i = 0; i < 4; i++) napi_set_element(env, result, i, fds[i]);
-  in[1] = out[0] = err[0] = -1; /* now owned by the caller */
+  c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+  if (c->pidfd >= 0) fcntl(c->pidfd, F_SETFD, FD_CLOEXEC);
+  c->stdin_fd = in[1];
+  c->out[0].fd = out[0];
+  c->out[1].fd = err[0];
+  in[1] = out[0] = err[0] = -1; /* handed over */
 
 done:
-  if (files_ready) posix_spawn_file_actions_destroy(&actions);
-  if (attr_ready) posix_spawnattr_destroy(&attr);
+  free(program);
   for (int i = 0; i < 2; i++) {
     close_fd(&in[i]);
     close_fd(&out[i]);
     close_fd(&err[i]);
   }
-  free(file);
-  free(cwd);
-  free(program);
-  free_list(argv);
-  free_list(envp);
-  return result;
+}
+
+/* Back on the event loop: report the start, then read the pipes and watch the exit. */
+static void spawn_done(napi_env env, napi_status status, void *data) {
+  child *c = data;
+  napi_delete_async_work(env, c->work);
+  c->started = 1;
+  if (status != napi_ok && c->error == 0) {
+    c->error = ECANCELED;
+    c->error_what = "spawn";
+  }
+  char message[512] = "";
+  if (c->error != 0) snprintf(message, sizeof message, "%s: %s", c->error_what, strerror(c->error));
+  free_inputs(c);
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  napi_value argv[3];
+  if (c->error != 0) {
+    napi_create_string_utf8(env, errno_name(c->error), NAPI_AUTO_LENGTH, &argv[0]);
+    napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &argv[1]);
+    call_back(c, c->on_start, 2, argv);
+  } else {
+    uv_loop_t *loop;
+    napi_get_uv_event_loop(env, &loop);
+    open_pipe(c, loop, 0, c->out[0].fd);
+    open_pipe(c, loop, 1, c->out[1].fd);
+    watch_exit(c, loop);
+    napi_get_null(env, &argv[0]);
+    napi_create_int32(env, c->pid, &argv[1]);
+    napi_create_int32(env, c->stdin_fd, &argv[2]);
+    c->stdin_fd = -1; /* the caller's now */
+    call_back(c, c->on_start, 3, argv);
+    if (!c->paused) set_polling(c, 1); /* onStart may already have asked for the output */
+  }
+  napi_close_handle_scope(env, scope);
+  finish_if_done(c);
+  release(c); /* the work's reference */
+}
+
+/* ---- the JS functions ------------------------------------------------------------------- */
+
+static void finalize_child(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  release(data);
+}
+
+static child *get_child(napi_env env, napi_value value) {
+  void *data = NULL;
+  if (napi_get_value_external(env, value, &data) != napi_ok || data == NULL) {
+    throw_type(env, "expected a child from launch()");
+    return NULL;
+  }
+  return data;
+}
+
+static napi_value Launch(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value args[8];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  if (argc < 8) return throw_type(env, "launch(file, argv, env, cwd, pipeStdin, onStart, onOutput, onExit)");
+  for (int i = 5; i < 8; i++) {
+    napi_valuetype type;
+    napi_typeof(env, args[i], &type);
+    if (type != napi_function) return throw_type(env, "onStart, onOutput and onExit must be functions");
+  }
+  child *c = calloc(1, sizeof *c);
+  if (c == NULL) return throw_errno(env, ENOMEM, "launch");
+  c->env = env;
+  c->pidfd = -1;
+  c->stdin_fd = -1;
+  c->out[0].fd = c->out[1].fd = -1;
+  c->paused = 1; /* the pipes are read from the first resumeOutput() on */
+  bool pipe_stdin = false;
+  napi_get_value_bool(env, args[4], &pipe_stdin);
+  c->pipe_stdin = pipe_stdin;
+  if ((c->file = get_string(env, args[0])) == NULL || (c->argv = get_string_list(env, args[1])) == NULL ||
+      (c->envp = get_string_list(env, args[2])) == NULL || (c->cwd = get_string(env, args[3])) == NULL) {
+    free_inputs(c);
+    free(c);
+    return NULL; /* the exception is pending */
+  }
+  napi_create_reference(env, args[5], 1, &c->on_start);
+  napi_create_reference(env, args[6], 1, &c->on_output);
+  napi_create_reference(env, args[7], 1, &c->on_exit);
+  napi_value resource_name, external;
+  napi_create_string_utf8(env, "uscmdrelay:child", NAPI_AUTO_LENGTH, &resource_name);
+  napi_async_init(env, NULL, resource_name, &c->context);
+  napi_create_async_work(env, NULL, resource_name, spawn_child, spawn_done, c, &c->work);
+  c->refs = 2; /* the external and the work */
+  napi_create_external(env, c, finalize_child, NULL, &external);
+  napi_queue_async_work(env, c->work);
+  return external;
+}
+
+static napi_value PauseOutput(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
+  child *c = get_child(env, arg);
+  if (c != NULL && !c->paused) {
+    c->paused = 1;
+    set_polling(c, 0);
+  }
+  return NULL;
+}
+
+static napi_value ResumeOutput(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
+  child *c = get_child(env, arg);
+  if (c != NULL && c->paused) {
+    c->paused = 0;
+    set_polling(c, 1);
+  }
+  return NULL;
+}
+
+static napi_value CloseOutput(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
+  child *c = get_child(env, arg);
+  if (c != NULL) {
+    close_pipe(&c->out[0]);
+    close_pipe(&c->out[1]);
+  }
+  return NULL;
 }
 
 /* ---- sd_notify -------------------------------------------------------------------------- */
@@ -467,7 +698,10 @@ static napi_value SdNotify(napi_env env, napi_callback_info info) {
 
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
-      {"spawn", NULL, Spawn, NULL, NULL, NULL, napi_default, NULL},
+      {"launch", NULL, Launch, NULL, NULL, NULL, napi_default, NULL},
+      {"pauseOutput", NULL, PauseOutput, NULL, NULL, NULL, napi_default, NULL},
+      {"resumeOutput", NULL, ResumeOutput, NULL, NULL, NULL, napi_default, NULL},
+      {"closeOutput", NULL, CloseOutput, NULL, NULL, NULL, napi_default, NULL},
       {"sdNotify", NULL, SdNotify, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);

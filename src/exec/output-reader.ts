@@ -1,9 +1,8 @@
 // Reads the command's two pipes. A chunk whose handling returns a promise pauses both pipes
 // until it settles: the kernel pipe then fills and the command blocks on write, which is how
 // a slow reader slows the command without anything buffered without bound (SPEC 2.3).
-import type { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import type { OutputStream } from '../protocol/types.js';
+import type { OutputPipes } from './launch/types.js';
 
 export type ChunkHandler = (stream: OutputStream, chunk: Buffer) => void | Promise<void>;
 
@@ -17,42 +16,37 @@ export interface OutputReader {
 }
 
 // Reads stdout and stderr as they come, in the order produced, with backpressure.
-export function readOutput(stdout: Readable | null, stderr: Readable | null, onChunk: ChunkHandler): OutputReader {
-  const pipes: [OutputStream, Readable][] = [];
-  if (stdout !== null) pipes.push(['stdout', stdout]);
-  if (stderr !== null) pipes.push(['stderr', stderr]);
+export function readOutput(pipes: OutputPipes | null, onChunk: ChunkHandler): OutputReader {
+  if (pipes === null) return { done: Promise.resolve(), closeWhenIdle: () => {} };
   let pending: Promise<void> | null = null;
   let lastActivity = performance.now();
   let watchdog: NodeJS.Timeout | null = null;
   let isDone = false;
 
   const waitFor = (promise: Promise<void>): void => {
-    for (const [, pipe] of pipes) pipe.pause();
+    pipes.pause();
     const settled: Promise<void> = promise.then(ignore, ignore).then(() => {
       if (pending !== settled) return; // a later chunk was chained after this one
       pending = null;
       lastActivity = performance.now();
-      for (const [, pipe] of pipes) if (!pipe.destroyed) pipe.resume();
+      pipes.resume();
     });
     pending = settled;
   };
 
-  for (const [name, pipe] of pipes) {
-    // execa reports pipe failures in its result; this only keeps a late one from going unhandled.
-    pipe.on('error', ignore);
-    // Attached before execa's next tick, so it never resumes the pipe behind our back.
-    pipe.on('data', (chunk: Buffer) => {
-      lastActivity = performance.now();
-      // A chunk already on its way when the pipes paused waits its turn, keeping the order.
-      const previous = pending;
-      if (previous !== null) return waitFor(previous.then(() => onChunk(name, chunk)));
-      const returned = onChunk(name, chunk);
-      if (returned !== undefined) waitFor(returned);
-    });
-  }
+  let ended: () => void = ignore;
+  const bothEnded = new Promise<void>((resolve) => (ended = resolve));
+  pipes.read((name, chunk) => {
+    lastActivity = performance.now();
+    // A chunk already on its way when the pipes paused waits its turn, keeping the order.
+    const previous = pending;
+    if (previous !== null) return waitFor(previous.then(() => onChunk(name, chunk)));
+    const returned = onChunk(name, chunk);
+    if (returned !== undefined) waitFor(returned);
+  }, ended);
 
   const done = (async () => {
-    await Promise.all(pipes.map(([, pipe]) => finished(pipe).catch(ignore)));
+    await bothEnded;
     while (pending !== null) await pending;
     isDone = true;
     if (watchdog !== null) clearInterval(watchdog);
@@ -66,7 +60,7 @@ export function readOutput(stdout: Readable | null, stderr: Readable | null, onC
       watchdog = setInterval(() => {
         const now = performance.now();
         if (pending !== null || (now - lastActivity < idleMs && now < deadline)) return;
-        for (const [, pipe] of pipes) pipe.destroy();
+        pipes.close();
       }, Math.max(1, idleMs / 2));
     },
   };

@@ -32,7 +32,7 @@ export async function runCommand(plan: RunPlan, launcher?: Launcher): Promise<Ru
 
   let subprocess: LaunchedCommand;
   try {
-    subprocess = launcherFor(plan, launcher ?? autoLauncher()).launch(plan);
+    subprocess = await launcherFor(plan, launcher ?? autoLauncher()).launch(plan);
   } catch (error) {
     // A plan the launcher refuses (execa's option checks, a NUL byte) never started.
     return notRun('start_failed', error instanceof Error ? error.message : String(error), elapsed());
@@ -57,7 +57,7 @@ export async function runCommand(plan: RunPlan, launcher?: Launcher): Promise<Ru
   };
 
   const collector = createOutputCollector(plan.maxOutput, gate.listener, () => stop('output_cap'), plan.outputAccount ?? null, plan.outputSink ?? null);
-  const reader = readOutput(subprocess.stdout, subprocess.stderr, (stream, chunk) => collector.push(stream, chunk));
+  const reader = readOutput(subprocess.output, (stream, chunk) => collector.push(stream, chunk));
   // No orphan outlives its request: whatever the leader leaves in its group is killed too.
   subprocess.onLeaderExit(() => {
     leaderExited = true;

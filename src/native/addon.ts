@@ -4,22 +4,36 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-// What the exit callback receives: the exit code (-1 when a signal ended the process) and the
-// signal number (0 when it exited by itself).
+// A child started by launch(): what pauseOutput/resumeOutput/closeOutput take.
+export type NativeChild = { readonly __nativeChild: unique symbol };
+
+// Started: errorCode null, then the pid and the stdin pipe (-1 unless asked for; the caller owns
+// it). Never started: the errno name (ENOENT, EACCES, ENOEXEC...) and a message.
+export type NativeStartCallback = (errorCode: string | null, pidOrMessage: number | string, stdinFd?: number) => void;
+// A chunk from stdout (0) or stderr (1); null once that pipe is closed.
+export type NativeOutputCallback = (index: 0 | 1, chunk: Buffer | null) => void;
+// The exit code (-1 when a signal ended the process) and the signal number (0 when none).
 export type NativeExitCallback = (exitCode: number, signalNumber: number) => void;
 
 export interface NativeAddon {
-  // Starts `file` with posix_spawn (see native/uscmdrelay.c). Answers [pid, stdinFd (-1 when
-  // stdin is /dev/null), stdoutFd, stderrFd]; the caller owns the three descriptors. Throws an
-  // Error whose `code` is the errno name (ENOENT, EACCES, ENOEXEC...) when it cannot start.
-  spawn(
+  // Starts `file` with posix_spawn on a libuv worker thread (see native/uscmdrelay.c) and reads
+  // its stdout and stderr on the event loop. Throws a TypeError at once for a string with a NUL
+  // byte; everything else arrives through the callbacks, onStart first.
+  launch(
     file: string,
     argv: readonly string[],
     env: readonly string[],
     cwd: string,
     pipeStdin: boolean,
+    onStart: NativeStartCallback,
+    onOutput: NativeOutputCallback,
     onExit: NativeExitCallback,
-  ): [number, number, number, number];
+  ): NativeChild;
+  // Read both pipes (nothing is read before the first call), stop reading them (the writer then
+  // blocks), or close both now.
+  resumeOutput(child: NativeChild): void;
+  pauseOutput(child: NativeChild): void;
+  closeOutput(child: NativeChild): void;
   // Sends one datagram to a systemd notification socket; '@' starts an abstract address.
   // Throws (with an errno `code`) when it cannot.
   sdNotify(socketPath: string, message: string): void;
@@ -48,8 +62,8 @@ function isNativeAddon(value: unknown): value is NativeAddon {
   return (
     typeof value === 'object' &&
     value !== null &&
-    'spawn' in value &&
-    typeof value.spawn === 'function' &&
+    'launch' in value &&
+    typeof value.launch === 'function' &&
     'sdNotify' in value &&
     typeof value.sdNotify === 'function'
   );

@@ -1,66 +1,94 @@
-// The native launcher (SPEC 5.5): posix_spawn through the project's addon. The child gets its
-// own session, default signal dispositions, an empty signal mask, only fds 0–2, the planned cwd
-// and environment; a failure to exec comes back at once. The pipes are ordinary Node streams,
-// so the rest of a run (caps, backpressure, kills) is the same code as with execa.
+// The native launcher (SPEC 5.5): posix_spawn through the project's addon, on a libuv worker
+// thread. The child gets its own session, default signal dispositions, an empty signal mask,
+// only fds 0–2, the planned cwd and environment; a failure to exec comes back as a start error.
+// The addon reads stdout and stderr itself, on the event loop (no Node stream per pipe); the rest
+// of a run (caps, backpressure, kills) is the same code as with execa.
 import { Socket } from 'node:net';
 import { constants } from 'node:os';
-import type { NativeAddon } from '../../native/addon.js';
-import type { LaunchedCommand, Launcher, LeaderEnd } from './types.js';
+import type { NativeAddon, NativeChild } from '../../native/addon.js';
+import type { OutputStream } from '../../protocol/types.js';
+import type { LaunchedCommand, Launcher, LeaderEnd, OutputPipes } from './types.js';
 
 // Signal numbers to names, built once.
 const SIGNAL_NAMES = new Map<number, string>(Object.entries(constants.signals).map(([name, number]) => [number, name]));
+const STREAMS: readonly OutputStream[] = ['stdout', 'stderr'];
 
-function errnoName(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+function leaderEnd(exitCode: number, signalNumber: number): LeaderEnd {
+  return {
+    exitCode: exitCode >= 0 ? exitCode : null,
+    signal: signalNumber === 0 ? null : (SIGNAL_NAMES.get(signalNumber) ?? `SIG${signalNumber}`),
+    startErrorCode: undefined,
+  };
 }
 
-// A readable Node stream over a pipe descriptor the addon handed over.
-function readPipe(fd: number): Socket {
-  return new Socket({ fd, readable: true, writable: false });
+// Writes the payload to the child's stdin pipe and closes it.
+function feedStdin(fd: number, payload: string | Buffer): void {
+  const stdin = new Socket({ fd, readable: false, writable: true });
+  stdin.on('error', () => {}); // a command that does not read its payload: EPIPE, as with execa
+  stdin.end(payload);
 }
 
 export function createNativeLauncher(addon: NativeAddon): Launcher {
   return {
     name: 'native',
-    launch(plan): LaunchedCommand {
+    launch(plan) {
       const env: string[] = [];
       for (const name in plan.env) env.push(`${name}=${plan.env[name]}`);
+      // Set by read(): the addon reads no pipe before that.
+      let onChunk: ((stream: OutputStream, chunk: Buffer) => void) | null = null;
+      let onEnd: (() => void) | null = null;
+      let openPipes = 2;
       let exitListener: (() => void) | null = null;
-      let ended = false;
+      let leader: LeaderEnd | null = null;
       let settle: (end: LeaderEnd) => void = () => {};
       const result = new Promise<LeaderEnd>((resolve) => (settle = resolve));
-      let fds: [number, number, number, number];
-      try {
-        fds = addon.spawn(plan.argv[0] ?? '', plan.argv, env, plan.cwd, plan.stdin !== null, (exitCode, signalNumber) => {
-          settle({
-            exitCode: exitCode >= 0 ? exitCode : null,
-            signal: signalNumber === 0 ? null : (SIGNAL_NAMES.get(signalNumber) ?? `SIG${signalNumber}`),
-            startErrorCode: undefined,
-          });
-          ended = true;
-          exitListener?.();
-        });
-      } catch (error) {
-        const code = errnoName(error);
-        if (code === undefined) throw error; // the plan itself is unusable (a NUL byte)
-        return { pid: undefined, stdout: null, stderr: null, onLeaderExit: () => {}, result: Promise.resolve({ exitCode: null, signal: null, startErrorCode: code }) };
-      }
-      const [pid, stdinFd, stdoutFd, stderrFd] = fds;
-      if (stdinFd >= 0 && plan.stdin !== null) {
-        const stdin = new Socket({ fd: stdinFd, readable: false, writable: true });
-        stdin.on('error', () => {}); // a command that does not read its payload: EPIPE, as with execa
-        stdin.end(plan.stdin);
-      }
-      return {
-        pid,
-        stdout: readPipe(stdoutFd),
-        stderr: readPipe(stderrFd),
-        onLeaderExit: (callback) => {
-          if (ended) callback();
-          else exitListener = callback;
-        },
-        result,
-      };
+
+      return new Promise<LaunchedCommand>((resolve) => {
+        const child: NativeChild = addon.launch(
+          plan.argv[0] ?? '',
+          plan.argv,
+          env,
+          plan.cwd,
+          plan.stdin !== null,
+          (errorCode, pidOrMessage, stdinFd = -1) => {
+            if (errorCode !== null) {
+              const end: LeaderEnd = { exitCode: null, signal: null, startErrorCode: errorCode };
+              resolve({ pid: undefined, output: null, onLeaderExit: () => {}, result: Promise.resolve(end) });
+              return;
+            }
+            if (stdinFd >= 0 && plan.stdin !== null) feedStdin(stdinFd, plan.stdin);
+            const output: OutputPipes = {
+              read(chunkListener, endListener) {
+                onChunk = chunkListener;
+                onEnd = endListener;
+                if (openPipes === 0) endListener();
+                else addon.resumeOutput(child); // the addon reads nothing before this
+              },
+              pause: () => addon.pauseOutput(child),
+              resume: () => addon.resumeOutput(child),
+              close: () => addon.closeOutput(child),
+            };
+            resolve({
+              pid: pidOrMessage as number,
+              output,
+              onLeaderExit: (callback) => {
+                if (leader !== null) callback();
+                else exitListener = callback;
+              },
+              result,
+            });
+          },
+          (index, chunk) => {
+            if (chunk !== null) return onChunk?.(STREAMS[index] as OutputStream, chunk);
+            if (--openPipes === 0) onEnd?.();
+          },
+          (exitCode, signalNumber) => {
+            leader = leaderEnd(exitCode, signalNumber);
+            settle(leader);
+            exitListener?.();
+          },
+        );
+      });
     },
   };
 }

@@ -2,9 +2,12 @@
 // stdin, reporting how the leader ended); every limit and every kill is ours, because execa
 // signals only the leader and the whole process group has to go (SPEC 5.1).
 // Always available, and the only launcher that can start a command as another user or group.
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { execa } from 'execa';
+import type { OutputStream } from '../../protocol/types.js';
 import type { RunPlan } from '../types.js';
-import type { LaunchedCommand, Launcher, LeaderEnd } from './types.js';
+import type { LaunchedCommand, Launcher, LeaderEnd, OutputPipes } from './types.js';
 
 // Starts the plan's argv in its own process group, with exactly the plan's environment.
 export function spawnCommand(plan: RunPlan) {
@@ -31,22 +34,51 @@ export function spawnCommand(plan: RunPlan) {
   });
 }
 
+// Node streams as the run's OutputPipes. The 'data' listeners are attached at once, before
+// execa's next tick could start the streams flowing; a chunk that comes before read() waits.
+function streamPipes(stdout: Readable, stderr: Readable): OutputPipes {
+  const pipes: [OutputStream, Readable][] = [
+    ['stdout', stdout],
+    ['stderr', stderr],
+  ];
+  let early: [OutputStream, Buffer][] | null = [];
+  let onChunk: (stream: OutputStream, chunk: Buffer) => void = (stream, chunk) => early?.push([stream, chunk]);
+  for (const [name, pipe] of pipes) {
+    // execa reports pipe failures in its result; this only keeps a late one from going unhandled.
+    pipe.on('error', ignore);
+    pipe.on('data', (chunk: Buffer) => onChunk(name, chunk));
+  }
+  return {
+    read(chunkListener, onEnd) {
+      for (const [name, chunk] of early ?? []) chunkListener(name, chunk);
+      early = null;
+      onChunk = chunkListener;
+      void Promise.all(pipes.map(([, pipe]) => finished(pipe).catch(ignore))).then(onEnd);
+    },
+    pause: () => pipes.forEach(([, pipe]) => pipe.pause()),
+    resume: () => pipes.forEach(([, pipe]) => pipe.destroyed || pipe.resume()),
+    close: () => pipes.forEach(([, pipe]) => pipe.destroy()),
+  };
+}
+
+function ignore(): void {}
+
 export const portableLauncher: Launcher = {
   name: 'portable',
-  launch(plan): LaunchedCommand {
-    const subprocess = spawnCommand(plan);
+  launch(plan) {
+    const subprocess = spawnCommand(plan); // throws for a plan execa refuses
     const pid = subprocess.pid;
     const result: Promise<LeaderEnd> = subprocess.then((end) => ({
       exitCode: end.exitCode ?? null,
       signal: end.signal ?? null,
       startErrorCode: pid === undefined ? end.code : undefined,
     }));
-    return {
+    const launched: LaunchedCommand = {
       pid,
-      stdout: subprocess.stdout,
-      stderr: subprocess.stderr,
+      output: streamPipes(subprocess.stdout, subprocess.stderr),
       onLeaderExit: (callback) => void subprocess.once('exit', () => callback()),
       result,
     };
+    return Promise.resolve(launched);
   },
 };
