@@ -5,7 +5,9 @@ import { hideBin } from 'yargs/helpers';
 import { withCommands } from './commands.js';
 import { packageVersion } from './version.js';
 
-await withCommands(yargs(hideBin(process.argv)))
+const args = hideBin(process.argv);
+const cli = await withCommands(yargs(args), args);
+await cli
   .scriptName('uscmdrelay')
   .parserConfiguration({ 'duplicate-arguments-array': false })
   .strict()

@@ -3,14 +3,18 @@
 // signals only the leader and the whole process group has to go (SPEC 5.1).
 // Always available, and the only launcher that can start a command as another user or group.
 import type { Readable } from 'node:stream';
+import type * as Execa from 'execa';
 import { finished } from 'node:stream/promises';
-import { execa } from 'execa';
 import type { OutputStream } from '../../protocol/types.js';
 import type { RunPlan } from '../types.js';
 import type { LaunchedCommand, Launcher, LeaderEnd, OutputPipes } from './types.js';
 
+// execa, loaded the first time a command starts portable: a daemon on the native launcher that
+// never runs a `user`/`group` command does not carry it.
+let execaModule: Promise<typeof Execa> | null = null;
+
 // Starts the plan's argv in its own process group, with exactly the plan's environment.
-export function spawnCommand(plan: RunPlan) {
+function spawnCommand(execa: typeof Execa.execa, plan: RunPlan) {
   const [file = '', ...args] = plan.argv;
   return execa(file, args, {
     detached: true, // setsid(): own session and process group, pgid = pid
@@ -65,8 +69,9 @@ function ignore(): void {}
 
 export const portableLauncher: Launcher = {
   name: 'portable',
-  launch(plan) {
-    const subprocess = spawnCommand(plan); // throws for a plan execa refuses
+  async launch(plan) {
+    const { execa } = await (execaModule ??= import('execa'));
+    const subprocess = spawnCommand(execa, plan); // throws for a plan execa refuses
     const pid = subprocess.pid;
     const result: Promise<LeaderEnd> = subprocess.then((end) => ({
       exitCode: end.exitCode ?? null,
@@ -79,6 +84,6 @@ export const portableLauncher: Launcher = {
       onLeaderExit: (callback) => void subprocess.once('exit', () => callback()),
       result,
     };
-    return Promise.resolve(launched);
+    return launched;
   },
 };
