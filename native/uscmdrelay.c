@@ -24,6 +24,10 @@
  *     kernel pipe fills and the writer blocks: backpressure), or close both now (each reported
  *     as ended).
  *
+ *   signalGroup(pgid, signalNumber) -> 0 or an errno number
+ *     kill(-pgid, signalNumber), without the exception process.kill() throws for a group that
+ *     is already gone (ESRCH), which is how most commands end.
+ *
  *   sdNotify(socketPath, message)
  *     One datagram to a systemd notification socket; a path starting with '@' is abstract.
  */
@@ -645,6 +649,21 @@ static napi_value CloseOutput(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- signalGroup ------------------------------------------------------------------------ */
+
+static napi_value SignalGroup(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2], result;
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  int32_t pgid = 0, signal_number = 0;
+  if (argc < 2 || napi_get_value_int32(env, args[0], &pgid) != napi_ok || napi_get_value_int32(env, args[1], &signal_number) != napi_ok)
+    return throw_type(env, "signalGroup(pgid, signalNumber)");
+  if (pgid <= 1) return throw_type(env, "signalGroup: pgid must be above 1");
+  int error = kill(-pgid, signal_number) == 0 ? 0 : errno;
+  napi_create_int32(env, error, &result);
+  return result;
+}
+
 /* ---- sd_notify -------------------------------------------------------------------------- */
 
 static napi_value SdNotify(napi_env env, napi_callback_info info) {
@@ -702,6 +721,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"pauseOutput", NULL, PauseOutput, NULL, NULL, NULL, napi_default, NULL},
       {"resumeOutput", NULL, ResumeOutput, NULL, NULL, NULL, napi_default, NULL},
       {"closeOutput", NULL, CloseOutput, NULL, NULL, NULL, napi_default, NULL},
+      {"signalGroup", NULL, SignalGroup, NULL, NULL, NULL, napi_default, NULL},
       {"sdNotify", NULL, SdNotify, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);

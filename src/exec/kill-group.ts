@@ -1,6 +1,8 @@
 // Signals go to the command's whole process group (SPEC 5.1): the command is started detached,
 // so its pid is also its group id, and `kill(-pgid)` reaches every descendant that stayed in it.
+import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { loadNativeAddon } from '../native/addon.js';
 import { groupHasLiveMember } from './group-members.js';
 
 // How long a group gets between SIGTERM and SIGKILL (SPEC 5.1).
@@ -13,13 +15,16 @@ const MAX_POLL_MS = 200;
 
 // Sends a signal (0 = only look) to a process group; false when it cannot reach anyone in it.
 export function signalProcessGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  // ESRCH: nobody left. EPERM: every member left changed user (a setuid program) and is
+  // beyond our reach. Either way there is nothing more to do, and a kill must never throw
+  // into the run that asked for it. The addon answers without an exception (most groups are
+  // gone by the time their leader's exit is seen).
+  const addon = loadNativeAddon();
+  if (addon !== null) return addon.signalGroup(pgid, signal === 0 ? 0 : constants.signals[signal]) === 0;
   try {
     process.kill(-pgid, signal);
     return true;
   } catch {
-    // ESRCH: nobody left. EPERM: every member left changed user (a setuid program) and is
-    // beyond our reach. Either way there is nothing more to do, and a kill must never throw
-    // into the run that asked for it.
     return false;
   }
 }

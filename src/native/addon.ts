@@ -34,6 +34,9 @@ export interface NativeAddon {
   resumeOutput(child: NativeChild): void;
   pauseOutput(child: NativeChild): void;
   closeOutput(child: NativeChild): void;
+  // kill(-pgid, signalNumber): 0, or the errno number (ESRCH once the group is gone); no
+  // exception to build for the common case of a group that ended with its leader.
+  signalGroup(pgid: number, signalNumber: number): number;
   // Sends one datagram to a systemd notification socket; '@' starts an abstract address.
   // Throws (with an errno `code`) when it cannot.
   sdNotify(socketPath: string, message: string): void;
@@ -64,6 +67,8 @@ function isNativeAddon(value: unknown): value is NativeAddon {
     value !== null &&
     'launch' in value &&
     typeof value.launch === 'function' &&
+    'signalGroup' in value &&
+    typeof value.signalGroup === 'function' &&
     'sdNotify' in value &&
     typeof value.sdNotify === 'function'
   );
