@@ -1,4 +1,5 @@
 // Output reaches clients as UTF-8 text (SPEC 2.2): invalid bytes become U+FFFD.
+import { TextDecoder } from 'node:util';
 
 export interface StreamDecoder {
   write(chunk: Uint8Array): string;
@@ -6,11 +7,12 @@ export interface StreamDecoder {
 }
 
 // Decodes a byte stream chunk by chunk, so a character split across two chunks stays whole;
-// a byte order mark is kept, as everything else the command wrote is.
+// a byte order mark is kept, as everything else the command wrote is. The TextDecoder is made
+// at the first chunk: most runs leave one stream (often both) empty.
 export function createStreamDecoder(): StreamDecoder {
-  const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  let decoder: TextDecoder | null = null;
   return {
-    write: (chunk) => decoder.decode(chunk, { stream: true }),
-    end: () => decoder.decode(),
+    write: (chunk) => (decoder ??= new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })).decode(chunk, { stream: true }),
+    end: () => (decoder === null ? '' : decoder.decode()),
   };
 }
