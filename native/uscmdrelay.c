@@ -24,6 +24,13 @@
  *     kernel pipe fills and the writer blocks: backpressure), or close both now (each reported
  *     as ended).
  *
+ *   outputLine(prefix, bytes) -> Buffer
+ *     One stream-mode line of the wire protocol (SPEC 2.3) from a chunk of raw output: prefix
+ *     (e.g. {"event":"stdout","data":"), the bytes as a JSON string body, then "}\n. The bytes
+ *     are decoded as the WHATWG UTF-8 decoder does (each maximal invalid subpart becomes U+FFFD)
+ *     and escaped as JSON.stringify escapes, so the line is the one JSON.stringify would write,
+ *     without a JS string in between.
+ *
  *   signalGroup(pgid, signalNumber) -> 0 or an errno number
  *     kill(-pgid, signalNumber), without the exception process.kill() throws for a group that
  *     is already gone (ESRCH), which is how most commands end.
@@ -649,6 +656,133 @@ static napi_value CloseOutput(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- outputLine ------------------------------------------------------------------------- */
+
+static const char HEX[] = "0123456789abcdef";
+static const char LINE_END[] = "\"}\n";
+
+/* What json_body does with each byte: 0 copy as is, 1 escape (ASCII), 2 start of a multibyte
+ * sequence to validate. */
+static unsigned char byte_class[256];
+
+static void init_byte_class(void) {
+  for (int b = 0; b < 256; b++) byte_class[b] = b < 0x20 || b == '"' || b == '\\' ? 1 : b >= 0x80 ? 2 : 0;
+}
+
+/* A growing output buffer; on allocation failure `data` is NULL and stays so. */
+typedef struct {
+  unsigned char *data;
+  size_t length, capacity;
+} out_buffer;
+
+static int reserve(out_buffer *out, size_t more) {
+  if (out->data == NULL) return 0;
+  if (out->length + more <= out->capacity) return 1;
+  size_t capacity = out->capacity * 2 > out->length + more ? out->capacity * 2 : out->length + more;
+  unsigned char *grown = realloc(out->data, capacity);
+  if (grown == NULL) {
+    free(out->data);
+    out->data = NULL;
+    return 0;
+  }
+  out->data = grown;
+  out->capacity = capacity;
+  return 1;
+}
+
+static void append(out_buffer *out, const void *bytes, size_t count) {
+  if (!reserve(out, count)) return;
+  memcpy(out->data + out->length, bytes, count);
+  out->length += count;
+}
+
+/* Appends the JSON string body for src: runs of plain ASCII are copied at once. */
+static void json_body(const unsigned char *src, size_t n, out_buffer *out) {
+  size_t i = 0;
+  while (i < n) {
+    size_t run = i;
+    while (run < n && byte_class[src[run]] == 0) run++;
+    if (run > i) append(out, src + i, run - i);
+    i = run;
+    if (i >= n) break;
+    unsigned char b = src[i];
+    if (b < 0x80) {
+      char escaped[6] = {'\\', 0, 0, 0, 0, 0};
+      size_t length = 2;
+      switch (b) {
+        case '"': escaped[1] = '"'; break;
+        case '\\': escaped[1] = '\\'; break;
+        case '\b': escaped[1] = 'b'; break;
+        case '\f': escaped[1] = 'f'; break;
+        case '\n': escaped[1] = 'n'; break;
+        case '\r': escaped[1] = 'r'; break;
+        case '\t': escaped[1] = 't'; break;
+        default:
+          memcpy(escaped + 1, "u00", 3);
+          escaped[4] = HEX[b >> 4];
+          escaped[5] = HEX[b & 15];
+          length = 6;
+      }
+      append(out, escaped, length);
+      i++;
+      continue;
+    }
+    int need = 0;
+    unsigned char lower = 0x80, upper = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+      need = 1;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      need = 2;
+      if (b == 0xE0) lower = 0xA0;
+      if (b == 0xED) upper = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      need = 3;
+      if (b == 0xF0) lower = 0x90;
+      if (b == 0xF4) upper = 0x8F;
+    }
+    size_t j = i + 1;
+    int seen = 0;
+    while (seen < need && j < n && src[j] >= lower && src[j] <= upper) {
+      lower = 0x80;
+      upper = 0xBF;
+      j++;
+      seen++;
+    }
+    if (need > 0 && seen == need) append(out, src + i, j - i);
+    else append(out, "\xEF\xBF\xBD", 3); /* U+FFFD for the maximal subpart; the byte that broke it is read again */
+    i = need == 0 ? i + 1 : j;
+  }
+}
+
+static void free_line(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  free(data);
+}
+
+static napi_value OutputLine(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2], result;
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  void *prefix = NULL, *bytes = NULL;
+  size_t prefix_length = 0, length = 0;
+  if (argc < 2 || napi_get_buffer_info(env, args[0], &prefix, &prefix_length) != napi_ok ||
+      napi_get_buffer_info(env, args[1], &bytes, &length) != napi_ok)
+    return throw_type(env, "outputLine(prefix: Buffer, bytes: Buffer)");
+  /* Most output needs a few escapes: room for an eighth more, grown when that is not enough. */
+  out_buffer out = {NULL, 0, prefix_length + length + length / 8 + 64};
+  out.data = malloc(out.capacity);
+  append(&out, prefix, prefix_length);
+  json_body(bytes, length, &out);
+  append(&out, LINE_END, sizeof LINE_END - 1);
+  if (out.data == NULL) return throw_errno(env, ENOMEM, "outputLine");
+  if (napi_create_external_buffer(env, out.length, out.data, free_line, NULL, &result) != napi_ok) {
+    free(out.data);
+    return throw_errno(env, ENOMEM, "outputLine");
+  }
+  return result;
+}
+
 /* ---- signalGroup ------------------------------------------------------------------------ */
 
 static napi_value SignalGroup(napi_env env, napi_callback_info info) {
@@ -716,11 +850,13 @@ static napi_value SdNotify(napi_env env, napi_callback_info info) {
 /* ---- module ----------------------------------------------------------------------------- */
 
 static napi_value Init(napi_env env, napi_value exports) {
+  init_byte_class();
   napi_property_descriptor properties[] = {
       {"launch", NULL, Launch, NULL, NULL, NULL, napi_default, NULL},
       {"pauseOutput", NULL, PauseOutput, NULL, NULL, NULL, napi_default, NULL},
       {"resumeOutput", NULL, ResumeOutput, NULL, NULL, NULL, napi_default, NULL},
       {"closeOutput", NULL, CloseOutput, NULL, NULL, NULL, napi_default, NULL},
+      {"outputLine", NULL, OutputLine, NULL, NULL, NULL, napi_default, NULL},
       {"signalGroup", NULL, SignalGroup, NULL, NULL, NULL, napi_default, NULL},
       {"sdNotify", NULL, SdNotify, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -1,7 +1,7 @@
 // What happens to each chunk of output: the cap first, then decoding, then it is either kept
 // for the final response (captured mode) or handed to the door at once (stream mode, SPEC 2.3).
 import type { OutputEvent, OutputStream } from '../protocol/types.js';
-import { createStreamDecoder } from './decode.js';
+import { createUtf8Splitter, outputEvent } from './decode.js';
 import { createOutputBudget } from './output-cap.js';
 import type { OutputAccount, OutputListener, OutputSink } from './types.js';
 
@@ -29,21 +29,23 @@ export function createOutputCollector(
   sink: OutputSink | null = null,
 ): OutputCollector {
   const budget = createOutputBudget(maxOutput);
-  const decoders = { stdout: createStreamDecoder(), stderr: createStreamDecoder() };
-  const kept: Record<OutputStream, string[]> = { stdout: [], stderr: [] };
+  // Pieces that end on a character boundary: decoded once at the end (captured mode), or
+  // handed out as events (stream mode).
+  const splitters = { stdout: createUtf8Splitter(), stderr: createUtf8Splitter() };
+  const kept: Record<OutputStream, Buffer[]> = { stdout: [], stderr: [] };
   let capReported = false;
   let cutByAccount = false;
   // RunPlan: maxOutput null means nothing is captured; without a listener, output is dropped.
   const capture = maxOutput !== null;
   const keeps = capture && onOutput === null && sink === null; // a sink spools: nothing is held
 
-  const deliver = (event: OutputStream, data: string): void | Promise<void> => {
-    if (data === '') return;
+  const deliver = (stream: OutputStream, bytes: Buffer): void | Promise<void> => {
+    if (bytes.length === 0) return;
     if (onOutput === null) {
-      if (capture) kept[event].push(data);
+      if (capture) kept[stream].push(bytes);
       return;
     }
-    return notify(onOutput, { event, data });
+    return notify(onOutput, outputEvent(stream, bytes));
   };
 
   return {
@@ -59,13 +61,13 @@ export function createOutputCollector(
       }
       if (fits.length === 0) return;
       if (sink !== null) return sink(fits);
-      return deliver(stream, decoders[stream].write(fits));
+      return deliver(stream, splitters[stream].take(fits));
     },
     async finish() {
       if (sink !== null) return { stdout: '', stderr: '', truncated: budget.exceeded };
-      await deliver('stdout', decoders.stdout.end());
-      await deliver('stderr', decoders.stderr.end());
-      return { stdout: kept.stdout.join(''), stderr: kept.stderr.join(''), truncated: budget.exceeded || cutByAccount };
+      await deliver('stdout', splitters.stdout.end());
+      await deliver('stderr', splitters.stderr.end());
+      return { stdout: decodeAll(kept.stdout), stderr: decodeAll(kept.stderr), truncated: budget.exceeded || cutByAccount };
     },
   };
 }
@@ -82,3 +84,10 @@ function notify(listener: OutputListener, event: OutputEvent): void | Promise<vo
 }
 
 function ignore(): void {}
+
+// The kept pieces as one text (each piece ends on a character boundary, so together they decode
+// as the stream would).
+function decodeAll(pieces: Buffer[]): string {
+  if (pieces.length === 0) return '';
+  return (pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces)).toString('utf8');
+}

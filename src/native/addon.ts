@@ -34,6 +34,9 @@ export interface NativeAddon {
   resumeOutput(child: NativeChild): void;
   pauseOutput(child: NativeChild): void;
   closeOutput(child: NativeChild): void;
+  // One stream-mode line, prefix + the bytes as a JSON string body (WHATWG decoding, JSON.stringify
+  // escaping) + '"}\n' (see native/uscmdrelay.c).
+  outputLine(prefix: Buffer, bytes: Buffer): Buffer;
   // kill(-pgid, signalNumber): 0, or the errno number (ESRCH once the group is gone); no
   // exception to build for the common case of a group that ended with its leader.
   signalGroup(pgid: number, signalNumber: number): number;
@@ -67,6 +70,8 @@ function isNativeAddon(value: unknown): value is NativeAddon {
     value !== null &&
     'launch' in value &&
     typeof value.launch === 'function' &&
+    'outputLine' in value &&
+    typeof value.outputLine === 'function' &&
     'signalGroup' in value &&
     typeof value.signalGroup === 'function' &&
     'sdNotify' in value &&
