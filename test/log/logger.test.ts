@@ -64,3 +64,14 @@ test('reopenLogFile follows a rotated file', async () => {
   assert.match(text(`${file}.1`), /"msg":"before"/);
   assert.doesNotMatch(text(`${file}.1`), /"msg":"after"/);
 });
+
+test('a key that slips into a log call is censored: at the top, in a request, in a body', async () => {
+  const file = join(dir, 'redact.log');
+  const logger = createLogger({ file, level: 'info', format: 'json' });
+  logger.info({ auth_key: 'secret-1', request: { auth_key: 'secret-2', command: 'x' }, body: { auth_key: 'secret-3' }, key_material: 'secret-4' }, 'oops');
+  await drainLogger(logger);
+  while (!text(file).includes('oops')) await delay(10);
+  assert.doesNotMatch(text(file), /secret-/);
+  const line = JSON.parse(text(file).trim()) as { request: { command: string } };
+  assert.equal(line.request.command, 'x');
+});
