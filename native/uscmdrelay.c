@@ -284,13 +284,17 @@ static void on_pipe_readable(uv_poll_t *handle, int status, int events) {
   (void)events;
   output_pipe *p = handle->data;
   child *c = p->owner;
+  if (status < 0) {
+    close_pipe(p); /* the descriptor cannot be polled: nothing more will come from it */
+    return;
+  }
   ssize_t n;
   do {
-    n = status < 0 ? -1 : read(p->fd, read_buffer, sizeof read_buffer);
+    n = read(p->fd, read_buffer, sizeof read_buffer);
   } while (n < 0 && errno == EINTR);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
   if (n <= 0) {
-    close_pipe(p); /* end of file, or a broken pipe: the same for the reader */
+    close_pipe(p); /* end of file, or a read error: the same for the reader */
     return;
   }
   napi_env env = c->env;

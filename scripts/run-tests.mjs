@@ -18,10 +18,12 @@ function findTests(dir) {
 
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : findTests('test').sort();
+// --test-timeout bounds each test and each file: a file of many CLI runs (configtest-options)
+// needs minutes on a loaded 2-core machine; a hung test is still caught by its own limit.
 function runTests(testFiles, env = process.env) {
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=3', '--test-timeout=180000', ...testFiles],
+    ['--import', 'tsx', '--test', '--test-concurrency=3', '--test-timeout=600000', ...testFiles],
     { stdio: 'inherit', env },
   );
   return result.status ?? 1;
