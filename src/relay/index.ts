@@ -1,4 +1,4 @@
-export { createRelay, type Relay, type RelayOptions } from './relay.js';
+export { createRelay, type Relay, type RelayOptions } from './road.js';
 export type { Caller, RelayObserver, RequestIo, ValueCredential, ValueOverrides } from './types.js';
 export { Jobs, type JobsOptions } from './jobs/index.js';
 export { formatRemote, remoteOf } from './remote.js';
