@@ -54,8 +54,9 @@ describe('fleet over one nats-server', () => {
     await send('web2.prod.example', 'test::echo', ['x'], { request: { command: 'test::echo', arguments: ['x'] } });
     const run = runs[before];
     assert.ok(run);
-    assert.deepEqual(run.caller, { remoteAddress: 'nats', remotePort: 0, transport: 'nats', signer: sender.publicKey });
-    assert.deepEqual(run.body, { command: 'test::echo', arguments: ['x'], stream: false });
+    assert.deepEqual(run.caller, { remoteAddress: 'nats', remotePort: 0, transport: 'nats' });
+    assert.deepEqual(run.credential, { kind: 'signer', publicKey: sender.publicKey });
+    assert.deepEqual(run.request, { command: 'test::echo', arguments: ['x'], stream: false, op: 'run', detach: false });
   });
 
   it('verifies signed replies against --agents', async () => {
