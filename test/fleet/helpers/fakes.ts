@@ -33,6 +33,7 @@ export interface RecordedRun {
   request: RoadRequest;
   credential: Credential;
   caller: Caller;
+  snapshot: ConfigSnapshot | undefined; // the one the agent's admission read
 }
 
 // Answers `echo` with its arguments, `fail` with 3001, `sleep` after arguments[0] ms; records runs.
@@ -41,8 +42,8 @@ export function recordingRelay(agent: string, runs: RecordedRun[] = []): Pick<Re
   const answer = (fields: Partial<RelayResponse>): RelayResponse => ({ status: 'ok', message: '', code: 0, exit_code: 0, signal: null, duration_ms: 1, request_id: `${agent}-${runs.length}`, ...fields });
   return {
     runs,
-    async handle({ request, credential, caller }) {
-      runs.push({ request, credential, caller });
+    async handle({ request, credential, caller, snapshot }) {
+      runs.push({ request, credential, caller, snapshot });
       const args = request.arguments;
       if (request.command === 'test::sleep') await new Promise((resolve) => setTimeout(resolve, Number(args[0] ?? 0)));
       if (request.command === 'test::fail') return answer({ status: 'error', code: 3001, exit_code: 1, message: `${agent} failed` });
