@@ -23,7 +23,7 @@ export interface Answer {
 export function respond(road: Road, context: RoadContext, { outcome, extra }: Answer): RelayResponse {
   const durationMs = performance.now() - context.startedAt;
   const response: RelayResponse = {
-    status: outcome.code === 0 ? 'ok' : 'error',
+    status: outcome.code === codes.OK.code ? 'ok' : 'error',
     message: outcome.message,
     code: outcome.code,
     exit_code: outcome.exit_code,
