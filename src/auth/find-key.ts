@@ -12,8 +12,3 @@ export function findKeyEntry(keys: readonly KeyEntry[], presentedKey: string): K
   }
   return found;
 }
-
-// Finds the entry of a fleet sender proven (by its signature) to hold this ed25519 public key.
-export function findSignerEntry(keys: readonly KeyEntry[], publicKey: string): KeyEntry | null {
-  return keys.find((entry) => entry.publicKey === publicKey) ?? null;
-}

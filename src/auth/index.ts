@@ -1,4 +1,4 @@
-export { findKeyEntry, findSignerEntry } from './find-key.js';
-export { isAddressAllowed } from './address.js';
-export { isClusterAllowed } from './clusters.js';
+export { authenticateCredential, credentialOwner, type AuthFailure, type Authentication, type Credential } from './authenticate.js';
+export { isClusterAllowed } from './authorize.js';
+export { findSignerEntry, isKnownSigner } from './signers.js';
 export { FailureThrottle, type ThrottleOptions } from './throttle.js';

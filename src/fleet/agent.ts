@@ -1,10 +1,10 @@
-// The agent: the fleet's door onto the core road. It turns signed broker messages into
-// `relay.handle` calls with a proven signer, and the road's responses into signed replies.
+// The agent: the fleet's door onto the core road. It turns signed broker messages into road
+// requests whose credential is the proven signer, and the road's responses into signed replies.
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { ConfigSnapshot } from '../config/index.js';
 import { announce, type Logger } from '../log/index.js';
-import type { RelayResponse } from '../protocol/index.js';
-import type { Caller, Relay } from '../relay/index.js';
+import { isKnownSigner } from '../auth/index.js';
+import type { Relay } from '../relay/index.js';
 import { clampTimerMs } from '../timers/index.js';
 import { admitRequest } from './admit.js';
 import { decodeEnvelope } from './decode.js';
@@ -12,13 +12,14 @@ import type { AckEnvelope, RequestEnvelope, ResponseEnvelope } from './envelope.
 import type { Identity } from './identity.js';
 import { ReplayCache } from './replay.js';
 import { signBody } from './sign.js';
+import { askRoad } from './to-road.js';
 import { REQUEST_SUBJECT } from './subjects.js';
 
 export interface AgentOptions {
   connection: NatsConnection;
   name: string;
   identity: Identity | null; // signs acks and responses; without it they go unsigned
-  relay: Pick<Relay, 'handle'>;
+  relay: Pick<Relay, 'handle' | 'reject'>;
   getSnapshot: () => ConfigSnapshot;
   logger: Logger;
   allowSkewMs: number;
@@ -43,20 +44,14 @@ export async function startAgent(options: AgentOptions): Promise<FleetAgent> {
   const pending = new Set<Promise<void>>();
   const pruner = setInterval(() => replay.prune(clock()), clampTimerMs(Math.max(1000, options.allowSkewMs))).unref();
 
-  const isKnownSigner = (publicKey: string): boolean =>
-    options.getSnapshot().keys.some((entry) => entry.publicKey === publicKey);
-
   function publishReply(reply: string, body: Omit<AckEnvelope, 'sig'> | Omit<ResponseEnvelope, 'sig'>): void {
     const signed = options.identity ? signBody({ ...body, agent_public_key: options.identity.publicKey }, options.identity) : body;
     connection.publish(reply, JSON.stringify(signed));
   }
 
-  async function serve(envelope: RequestEnvelope): Promise<void> {
+  async function serve(envelope: RequestEnvelope, snapshot: ConfigSnapshot): Promise<void> {
     publishReply(envelope.reply, { v: 1, type: 'ack', agent: name, nonce: envelope.nonce, ts: clock() });
-    const caller: Caller = { remoteAddress: 'nats', remotePort: 0, transport: 'nats', signer: envelope.sender_public_key };
-    // Output events would have nowhere to go: the fleet answers with one response per agent.
-    const body = JSON.stringify({ ...envelope.request, stream: false });
-    const response: RelayResponse = await options.relay.handle(body, caller, { onOutput: null, clientGone: null });
+    const response = await askRoad(options.relay, envelope.request, envelope.sender_public_key, snapshot);
     publishReply(envelope.reply, { v: 1, type: 'response', agent: name, nonce: envelope.nonce, ts: clock(), response });
     logger.debug({ nonce: envelope.nonce, request_id: response.request_id, code: response.code }, 'fleet request answered');
   }
@@ -68,14 +63,17 @@ export async function startAgent(options: AgentOptions): Promise<FleetAgent> {
       return;
     }
     const envelope = decoded.envelope;
-    const verdict = admitRequest(envelope, { agentName: name, allowSkewMs: options.allowSkewMs, startedAt, now: clock(), replay, isKnownSigner });
+    // One snapshot for this request: admission and the road's authentication see the same signers.
+    const snapshot = options.getSnapshot();
+    const isKnown = (publicKey: string): boolean => isKnownSigner(snapshot, publicKey);
+    const verdict = admitRequest(envelope, { agentName: name, allowSkewMs: options.allowSkewMs, startedAt, now: clock(), replay, isKnownSigner: isKnown });
     if (!verdict.admit) {
       const fields = { reason: verdict.reason, signer: envelope.sender_public_key, nonce: envelope.nonce, to: envelope.to, ts: envelope.ts };
       if (verdict.reason === 'not for me') logger.debug(fields, 'fleet request not for this agent');
       else logger.warn(fields, 'fleet request rejected');
       return;
     }
-    const task = serve(envelope)
+    const task = serve(envelope, snapshot)
       .catch((error: unknown) => logger.error({ err: error, nonce: envelope.nonce }, 'fleet request failed'))
       .finally(() => pending.delete(task));
     pending.add(task);

@@ -1,19 +1,16 @@
 // The messages of the fleet protocol (SPEC 9). Every one is a JSON object with `v: 1` and a
 // `type`, which the signature covers, so a signed message of one kind never passes as another.
-import type { RelayResponse } from '../protocol/index.js';
+import type { RelayResponse, WireRequest } from '../protocol/index.js';
 
 export const FLEET_VERSION = 1;
 
-// The part of a SPEC 2.1 request a sender may put in an envelope: no auth_key, no streaming.
-export interface FleetRequest {
-  command?: string;
+// The part of a SPEC 2.1 request a sender may put in an envelope (protocol's WireRequest): no
+// auth_key (the signature is the credential), no streaming, no jobs.
+export type FleetRequest = Pick<WireRequest, 'command' | 'payload' | 'payload_encoding' | 'timeout'> & {
   arguments?: string[];
   id?: string;
-  payload?: string;
-  payload_encoding?: 'utf8' | 'base64';
-  timeout?: number;
   op?: 'run' | 'list';
-}
+};
 
 // Sender → agents. `reply` is signed so that a broker cannot redirect the answers.
 export interface RequestEnvelope {

@@ -2,6 +2,7 @@
 // here (never per request) for the daemon's own validation.
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { WireRequest } from './request.js';
 
 type JsonSchema = Record<string, unknown> & { required?: string[] };
 
@@ -13,15 +14,16 @@ export function readShippedSchema(name: string): JsonSchema {
 const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
 const requestSchema = readShippedSchema('request.schema.json');
 
-// A door whose protocol proved the sender (signed fleet requests) sends no auth_key.
-const signedRequestSchema: JsonSchema = {
+// For a door that carried the credential beside the body (a fleet signature, an Authorization
+// header): the same schema without its `auth_key` requirement.
+const keylessRequestSchema: JsonSchema = {
   ...requestSchema,
-  $id: `${String(requestSchema.$id)}#signed`,
+  $id: `${String(requestSchema.$id)}#keyless`,
   required: (requestSchema.required ?? []).filter((name) => name !== 'auth_key'),
 };
 
-export const validateRequest: ValidateFunction = ajv.compile(requestSchema);
-export const validateSignedRequest: ValidateFunction = ajv.compile(signedRequestSchema);
+export const validateRequest: ValidateFunction<WireRequest> = ajv.compile<WireRequest>(requestSchema);
+export const validateKeylessRequest: ValidateFunction<WireRequest> = ajv.compile<WireRequest>(keylessRequestSchema);
 
 // Turns ajv's first error into a sentence naming the field.
 export function describeSchemaError(errors: readonly ErrorObject[] | null | undefined): string {

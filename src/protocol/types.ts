@@ -1,23 +1,6 @@
-// The wire shapes of SPEC 2: what a client sends, what it gets back, and streamed events.
+// The wire shapes of SPEC 2 a client gets back: responses, listings, jobs and streamed events.
 
-export type Operation = 'run' | 'list' | 'job' | 'jobs' | 'cancel';
-
-// A request after validation and normalisation (arguments always an array).
-export interface RelayRequest {
-  auth_key: string;
-  command: string;
-  arguments: string[];
-  id?: string | number;
-  stream: boolean;
-  payload?: string;
-  payload_encoding?: 'utf8' | 'base64';
-  timeout?: number;
-  op: Operation;
-  detach: boolean; // start a job (SPEC 10)
-  job_id?: string; // op job / cancel
-  offset?: number; // op job: byte offset into the job's output
-  wait?: number; // op job: seconds to hold the answer for new output (≤ 60)
-}
+// The request's types live with its schema and parser in request.ts.
 
 export interface ListedCommand {
   command: string;

@@ -1,5 +1,5 @@
-export { createRelay, type Relay, type RelayOptions } from './relay.js';
-export type { Caller, RelayObserver, RequestIo, ValueCredential, ValueOverrides } from './types.js';
+export { createRelay, type Relay, type RelayOptions } from './road.js';
+export type { Caller, RelayObserver, RequestIo, RoadEntry } from './types.js';
 export { Jobs, type JobsOptions } from './jobs/index.js';
 export { formatRemote, remoteOf } from './remote.js';
 export { KeyedCounts } from './slots.js';

@@ -2,18 +2,15 @@
 // A job is its starting key's only; every other id — unknown, expired, another key's, or not
 // even shaped like an id — is the same 2006.
 import type { CommandSpec } from '../config/index.js';
-import { hashKey } from '../config/index.js';
 import type { RunResult, StopSignal } from '../exec/index.js';
-import { RelayError, type RelayRequest, type RelayResponse } from '../protocol/index.js';
-import type { RoadContext } from './context.js';
+import { RelayError, type Operation, type RoadRequest } from '../protocol/index.js';
 import { isJobId, MAX_WAIT_S, type JobEnd, type Jobs } from './jobs/index.js';
-import { outcomeOfRun, type Outcome } from './respond.js';
+import { outcomeOfRun, success, type Answer } from './respond.js';
 
-// Who owns a job: the credential itself, hashed — not the label, which a SIGHUP may give to another key.
-export function jobOwner(context: RoadContext): string {
-  const signer = context.caller.signer;
-  if (signer !== undefined) return `ed25519:${signer}`;
-  return `sha256:${hashKey(context.request?.auth_key ?? '').toString('hex')}`;
+export type JobOp = Extract<Operation, 'job' | 'jobs' | 'cancel'>;
+
+export function isJobOp(op: Operation): op is JobOp {
+  return op === 'job' || op === 'jobs' || op === 'cancel';
 }
 
 export function commandName(command: CommandSpec): string {
@@ -36,27 +33,22 @@ export function jobEndOf(result: RunResult): JobEnd {
   return { state, code: outcome.code, exitCode: result.exitCode, signal: result.signal, truncated: result.truncated };
 }
 
-type Answer = { outcome: Outcome; extra: Partial<RelayResponse> };
-
-const ok = (message: string, extra: Partial<RelayResponse>): Answer => ({ outcome: { code: 0, message, exit_code: null, signal: null }, extra });
-
-// Answers op `jobs`, `job` or `cancel` for the authenticated key.
-export async function answerJobOp(context: RoadContext, jobs: Jobs | null, request: RelayRequest, gone: StopSignal | null): Promise<Answer> {
+// Answers op `jobs`, `job` or `cancel` for the owner (auth/credentialOwner) of the credential.
+export async function answerJobOp(jobs: Jobs | null, owner: string, request: RoadRequest, gone: StopSignal | null): Promise<Answer> {
   if (jobs === null) throw new RelayError('MALFORMED', 'this relay keeps no jobs');
-  const owner = jobOwner(context);
   if (request.op === 'jobs') {
     const list = await jobs.list(owner);
-    return ok(`${list.length} jobs`, { jobs: list });
+    return success(`${list.length} jobs`, { jobs: list });
   }
   const id = request.job_id;
   if (!isJobId(id)) throw new RelayError('UNKNOWN_JOB');
   if (request.op === 'cancel') {
     const cancelled = await jobs.cancel(id, owner);
     if (cancelled === null) throw new RelayError('UNKNOWN_JOB');
-    return ok(cancelled.wasRunning ? 'Job cancelled' : 'Job already ended', { job: cancelled.job });
+    return success(cancelled.wasRunning ? 'Job cancelled' : 'Job already ended', { job: cancelled.job });
   }
   const waitMs = Math.round(Math.min(request.wait ?? 0, MAX_WAIT_S) * 1000);
   const read = await jobs.read(id, owner, request.offset ?? 0, waitMs, gone);
   if (read === null) throw new RelayError('UNKNOWN_JOB');
-  return ok(`Job ${read.job.state}`, { job: read.job, output: read.output, next_offset: read.nextOffset, done: read.done });
+  return success(`Job ${read.job.state}`, { job: read.job, output: read.output, next_offset: read.nextOffset, done: read.done });
 }

@@ -1,9 +1,16 @@
 // Stage: the command's policy on what the client sent (SPEC 5.2, 5.4): arguments and payload.
 import type { CommandSpec } from '../config/index.js';
-import { RelayError, type RelayRequest } from '../protocol/index.js';
+import { RelayError, type RoadRequest } from '../protocol/index.js';
+
+// Checks the client's arguments and payload against the command's rules; yields the payload's
+// bytes (null: none was sent).
+export function applyPolicy(command: CommandSpec, request: RoadRequest): Buffer | null {
+  checkArguments(command, request.arguments);
+  return decodePayload(command, request);
+}
 
 // Fails with 2002 naming the rule, or the 1-based position of the argument that broke it.
-export function checkArguments(command: CommandSpec, args: readonly string[]): void {
+function checkArguments(command: CommandSpec, args: readonly string[]): void {
   const { min, max } = command.args;
   if (args.length < min || (max !== null && args.length > max)) {
     throw new RelayError('ARGS_REJECTED', `expected ${describeCount(min, max)}, got ${args.length}`);
@@ -23,7 +30,7 @@ function describeCount(min: number, max: number | null): string {
 const base64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 // Decodes the payload and checks it against the command's `payload` and `max_payload` (2004).
-export function decodePayload(command: CommandSpec, request: RelayRequest): Buffer | null {
+function decodePayload(command: CommandSpec, request: RoadRequest): Buffer | null {
   if (request.payload === undefined) return null;
   if (command.payload === 'none') throw new RelayError('PAYLOAD_REJECTED', 'this command takes no payload');
   const encoded = request.payload;

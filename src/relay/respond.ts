@@ -1,6 +1,9 @@
-// Stage: turn what happened into the 2.2 response fields.
+// Stage: turn what happened into the 2.2 response, and write its audit line.
+import { performance } from 'node:perf_hooks';
 import type { RunResult } from '../exec/index.js';
-import { codes, exitCodeMessage, RelayError } from '../protocol/index.js';
+import { codes, exitCodeMessage, RelayError, type RelayResponse } from '../protocol/index.js';
+import { writeAuditLine } from './audit.js';
+import type { Road, RoadContext } from './context.js';
 
 export interface Outcome {
   code: number;
@@ -8,6 +11,37 @@ export interface Outcome {
   exit_code: number | null;
   signal: string | null;
   truncated?: true;
+}
+
+// What a request came to: its outcome, and the fields only some answers carry (a listing, a job).
+export interface Answer {
+  outcome: Outcome;
+  extra?: Partial<RelayResponse>;
+}
+
+// The response to a request, audit-logged and counted: the one way off the road.
+export function respond(road: Road, context: RoadContext, { outcome, extra }: Answer): RelayResponse {
+  const durationMs = performance.now() - context.startedAt;
+  const response: RelayResponse = {
+    status: outcome.code === codes.OK.code ? 'ok' : 'error',
+    message: outcome.message,
+    code: outcome.code,
+    exit_code: outcome.exit_code,
+    signal: outcome.signal,
+    duration_ms: Math.round(durationMs),
+    request_id: context.requestId,
+    ...extra,
+  };
+  if (context.request?.id !== undefined) response.id = context.request.id;
+  if (outcome.truncated) response.truncated = true;
+  writeAuditLine(road.logger, context, response);
+  road.observer?.requestFinished(context.caller.transport, response.code, durationMs);
+  return response;
+}
+
+// A success that ran no command (a listing, a job op, a job started).
+export function success(message: string, extra: Partial<RelayResponse>): Answer {
+  return { outcome: { code: codes.OK.code, message, exit_code: null, signal: null }, extra };
 }
 
 // A command that ran (or tried to): SPEC 2.2 message rules, stdout only when not streamed.

@@ -1,13 +1,27 @@
-// The core road's inputs besides the request itself: who asked, and how to talk back.
+// What a door hands the road besides the request itself: who asked, how they proved it, and
+// how to talk back.
+import type { AuthFailure, Credential } from '../auth/index.js';
+import type { ConfigSnapshot } from '../config/index.js';
 import type { OutputListener, StopSignal } from '../exec/types.js';
+import type { RoadRequest } from '../protocol/index.js';
 
+// Where a request came from. The same for every door; how the caller proved who they are is
+// the Credential, never a field here.
 export interface Caller {
   remoteAddress: string;
   remotePort: number;
   transport: 'tcp' | 'tls' | 'nats' | 'http';
-  // Set by a door whose protocol already proved the sender's ed25519 identity (SPEC 9):
-  // the core then authenticates this public key instead of `auth_key`.
-  signer?: string;
+}
+
+// One request for the road: validated (protocol/request.ts) and with its credential.
+export interface RoadEntry {
+  request: RoadRequest;
+  credential: Credential;
+  caller: Caller;
+  // The snapshot a door already read for its own checks (the agent's admission knows the
+  // signer in it): the road then uses that one, so both see the same configuration across a
+  // SIGHUP. Absent: the road reads the current one.
+  snapshot?: ConfigSnapshot;
 }
 
 export interface RequestIo {
@@ -21,19 +35,9 @@ export interface RequestIo {
   keepUntilSent?: (release: () => void) => void;
 }
 
-// What a door that carried the key beside the body hands the road with an already-parsed value.
-export interface ValueCredential {
-  authKey?: string | undefined; // `Authorization: Bearer KEY`; absent: the body's `auth_key`
-}
-
-// Overrides a door sets from its own protocol (HTTP: the Accept header decides streaming).
-export interface ValueOverrides {
-  stream?: boolean;
-}
-
 // Told about every request that leaves the road and every failed authentication (metrics).
 // Values are codes, transports and fixed reasons only: never a key or client input.
 export interface RelayObserver {
   requestFinished(transport: Caller['transport'], code: number, durationMs: number): void;
-  authFailed(reason: 'throttled' | 'unknown key' | 'source address not allowed'): void;
+  authFailed(reason: AuthFailure): void;
 }

@@ -2,8 +2,8 @@
 import type { Socket } from 'node:net';
 import { StopSwitch } from '../exec/index.js';
 import type { Logger } from '../log/index.js';
-import { encodeLine, RequestFramer, type CodeName, type FrameState, type RelayResponse } from '../protocol/index.js';
-import { remoteOf, type Caller, type Relay } from '../relay/index.js';
+import { decodeRequestBody, encodeLine, readRequest, RelayError, RequestFramer, type CodeName, type FrameState, type RelayResponse } from '../protocol/index.js';
+import { remoteOf, type Caller, type Relay, type RoadEntry } from '../relay/index.js';
 import { clampTimerMs, setLongTimeout } from '../timers/index.js';
 import { streamWriter } from './stream-writer.js';
 
@@ -21,6 +21,12 @@ const FIRST_REPROBE_MS = 100;
 const PROBE_EVERY_MS = 1000;
 const PROBE_BYTE = ' ';
 
+// The TCP door's request: the framed body, whose `auth_key` is the credential.
+function readEntry(body: Buffer, caller: Caller): RoadEntry {
+  const { request, bodyKey = '' } = readRequest(decodeRequestBody(body), true);
+  return { request, credential: { kind: 'auth_key', key: bodyKey }, caller };
+}
+
 // Serves one request on the socket, then closes it. Never throws.
 export function serveConnection(socket: Socket, caller: Caller, relay: Relay, bounds: ConnectionBounds, logger: Logger): void {
   const framer = new RequestFramer(bounds.maxRequestBytes);
@@ -37,7 +43,7 @@ export function serveConnection(socket: Socket, caller: Caller, relay: Relay, bo
     answered = true;
     socket.removeListener('data', onData);
     disarmRequestTimer();
-    send(relay.reject(codeName, caller));
+    send(relay.reject(new RelayError(codeName), caller));
   }
 
   function send(response: RelayResponse): void {
@@ -78,8 +84,14 @@ export function serveConnection(socket: Socket, caller: Caller, relay: Relay, bo
     disarmRequestTimer();
     socket.removeListener('data', onData);
     socket.on('data', () => {}); // keep reading (and dropping) so a reset is noticed
+    let entry: RoadEntry;
+    try {
+      entry = readEntry(state.body, caller);
+    } catch (error) {
+      return send(relay.reject(error, caller));
+    }
     const io = { onOutput: streamWriter(socket), clientGone, watchClientGone, keepUntilSent };
-    relay.handle(state.body, caller, io).then(send, (error: unknown) => {
+    relay.handle(entry, io).then(send, (error: unknown) => {
       logger.error({ err: error }, 'relay.handle threw');
       socket.destroy();
     });

@@ -3,7 +3,7 @@ import { createServer as createTcpServer, type AddressInfo, type Server, type So
 import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../log/index.js';
-import { encodeLine } from '../protocol/index.js';
+import { encodeLine, RelayError } from '../protocol/index.js';
 import { formatRemote, remoteOf, type Caller, type Relay } from '../relay/index.js';
 import { setLongTimeout } from '../timers/index.js';
 import { serveConnection, type ConnectionBounds } from './connection.js';
@@ -45,7 +45,7 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
   const handshaking = new Map<string, Handshake>();
 
   function refusal(caller: Caller, which: 'total' | 'address'): string {
-    return encodeLine(relay.reject('TOO_MANY_CONNECTIONS', caller, refusalDetail(which)));
+    return encodeLine(relay.reject(new RelayError('TOO_MANY_CONNECTIONS', refusalDetail(which)), caller));
   }
 
   // Node's TLS server does the handshake and the certificate checks; the sockets are accepted

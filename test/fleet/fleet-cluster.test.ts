@@ -10,7 +10,7 @@ import { startNatsCluster, startNatsServer, waitForMesh, type NatsServer } from 
 
 const sender = newIdentity();
 const answered = (rows: FleetRow[]) => rows.filter((row) => row.state === 'answered').map((row) => row.agent);
-const runsOf = (runs: RecordedRun[], marker: string) => runs.filter((run) => (run.body.arguments as string[] | undefined)?.includes(marker)).length;
+const runsOf = (runs: RecordedRun[], marker: string) => runs.filter((run) => run.request.arguments.includes(marker)).length;
 
 describe('fleet on a 3-server NATS cluster', () => {
   let servers: NatsServer[];

@@ -49,13 +49,15 @@ describe('fleet over one nats-server', () => {
     assert.equal((await send('ALL', 'test::echo')).rows.length, 4);
   });
 
-  it('hands the core road the proven signer, transport nats, and no stream', async () => {
+  it('hands the core road the proven signer, transport nats, no stream, and the snapshot it admitted with', async () => {
     const before = runs.length;
     await send('web2.prod.example', 'test::echo', ['x'], { request: { command: 'test::echo', arguments: ['x'] } });
     const run = runs[before];
     assert.ok(run);
-    assert.deepEqual(run.caller, { remoteAddress: 'nats', remotePort: 0, transport: 'nats', signer: sender.publicKey });
-    assert.deepEqual(run.body, { command: 'test::echo', arguments: ['x'], stream: false });
+    assert.deepEqual(run.caller, { remoteAddress: 'nats', remotePort: 0, transport: 'nats' });
+    assert.deepEqual(run.credential, { kind: 'signer', publicKey: sender.publicKey });
+    assert.ok(run.snapshot?.keys.some((entry) => entry.publicKey === sender.publicKey));
+    assert.deepEqual(run.request, { command: 'test::echo', arguments: ['x'], stream: false, op: 'run', detach: false });
   });
 
   it('verifies signed replies against --agents', async () => {

@@ -110,11 +110,12 @@ describe('queue: agents that were off', () => {
     const agent = await startTestQueueAgent({ url: server.url, name: 'laptop.office', signers: [sender.publicKey], ...host });
     running.push(agent);
     await eventually(() => linesWith(agent, 'queued request answered').length === 3, WAIT, '3 answers');
-    assert.deepEqual(agent.runs.map((run) => run.body.arguments), [['1'], ['2'], ['3']]);
+    assert.deepEqual(agent.runs.map((run) => run.request.arguments), [['1'], ['2'], ['3']]);
     for (const [index, id] of ids.entries()) {
       assert.deepEqual(summary((await results(connection, id)).rows), [`laptop.office:0:laptop.office ${index + 1}:true`]);
     }
-    assert.deepEqual(agent.runs[0]?.caller, { remoteAddress: 'nats', remotePort: 0, transport: 'nats', signer: sender.publicKey });
+    assert.deepEqual(agent.runs[0]?.caller, { remoteAddress: 'nats', remotePort: 0, transport: 'nats' });
+    assert.deepEqual(agent.runs[0]?.credential, { kind: 'signer', publicKey: sender.publicKey });
   });
 
   it('results --wait returns once the agent that was off has answered', async () => {
@@ -232,7 +233,7 @@ describe('queue: forged, moved, stale and replayed copies', () => {
     tap.unsubscribe();
     assert.equal(captured.length, 1);
     assert.deepEqual(summary((await results(connection, id, WAIT)).rows), ['guard.office:0:guard.office once:true']);
-    assert.equal(agent.runs.filter((run) => run.body.arguments?.toString() === 'once').length, 1);
+    assert.equal(agent.runs.filter((run) => run.request.arguments.toString() === 'once').length, 1);
 
     await publishCopy(queueSubject('guard.office'), captured[0] ?? '');
     await rejected('replayed nonce');
@@ -282,7 +283,7 @@ describe('queue: broker restart with its store kept', () => {
     const back = await startTestQueueAgent({ url: server.url, name: 'down.office', signers: [sender.publicKey], ...down });
     running.push(back);
     assert.deepEqual(summary((await results(connection, queued, WAIT)).rows), ['down.office:0:down.office waiting:true']);
-    assert.deepEqual(up.runs.map((run) => run.body.arguments), [['before'], ['after']]);
-    assert.deepEqual(back.runs.map((run) => run.body.arguments), [['waiting']]);
+    assert.deepEqual(up.runs.map((run) => run.request.arguments), [['before'], ['after']]);
+    assert.deepEqual(back.runs.map((run) => run.request.arguments), [['waiting']]);
   });
 });

@@ -1,7 +1,10 @@
 // SPEC 2: where a request ends. In-process, byte by byte as well as in one chunk.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseRequest, RelayError, RequestFramer, type FrameState } from '../../src/protocol/index.js';
+import { decodeRequestBody, readRequest, RelayError, RequestFramer, type FrameState, type RoadRequest } from '../../src/protocol/index.js';
+
+// What the TCP door does with a framed body: decode it, validate it with the key in it.
+const parseRequest = (body: Buffer | string): RoadRequest => readRequest(decodeRequestBody(body), true).request;
 
 // Feeds `text` in chunks of `size` bytes; returns the final state and how many bytes were taken.
 function frame(text: string, size = Infinity, max = 1_048_576): FrameState {

@@ -6,9 +6,11 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { JetStreamApiCodes, type JsMsg } from '@nats-io/jetstream';
 import type { ConfigSnapshot } from '../../config/index.js';
 import { announce, type Logger } from '../../log/index.js';
+import { isKnownSigner } from '../../auth/index.js';
 import type { RelayResponse } from '../../protocol/index.js';
-import type { Caller, Relay } from '../../relay/index.js';
+import type { Relay } from '../../relay/index.js';
 import type { Identity } from '../identity.js';
+import { askRoad } from '../to-road.js';
 import { admitQueued } from './admit.js';
 import { decodeQueued, decodeRecord } from './decode.js';
 import type { QueueRecord, QueueRecordState, QueuedEnvelope } from './envelope.js';
@@ -22,7 +24,7 @@ export interface QueueAgentOptions {
   connection: NatsConnection;
   name: string;
   identity: Identity; // signs the records; its public key goes into the registry
-  relay: Pick<Relay, 'handle'>;
+  relay: Pick<Relay, 'handle' | 'reject'>;
   getSnapshot: () => ConfigSnapshot;
   logger: Logger;
   stateDir: string; // the replay memory lives in stateDir/queue/
@@ -66,8 +68,6 @@ export function startQueueAgent(options: QueueAgentOptions): QueueAgent {
       wake = done;
     });
 
-  const isKnownSigner = (publicKey: string): boolean => options.getSnapshot().keys.some((entry) => entry.publicKey === publicKey);
-
   // Stores one record; retries while the broker is away. Returns its sequence, or 'conflict'
   // when the subject already holds someone else's record (then nothing is run or overwritten).
   async function storeRecord(handles: QueueHandles, envelope: QueuedEnvelope, state: QueueRecordState, after: number, response?: RelayResponse): Promise<number | 'conflict' | 'failed'> {
@@ -96,7 +96,7 @@ export function startQueueAgent(options: QueueAgentOptions): QueueAgent {
     }
   }
 
-  async function run(handles: QueueHandles, envelope: QueuedEnvelope, seq: number): Promise<void> {
+  async function run(handles: QueueHandles, envelope: QueuedEnvelope, seq: number, snapshot: ConfigSnapshot): Promise<void> {
     const fields = { id: envelope.id, seq, nonce: envelope.nonce, command: envelope.request.command };
     const remembered = nonces.remember(envelope.nonce, envelope.expires, clock());
     if (remembered !== 'fresh') {
@@ -109,9 +109,7 @@ export function startQueueAgent(options: QueueAgentOptions): QueueAgent {
       return;
     }
     logger.info(fields, 'queued request started');
-    const caller: Caller = { remoteAddress: 'nats', remotePort: 0, transport: 'nats', signer: envelope.sender_public_key };
-    const body = JSON.stringify({ ...envelope.request, stream: false });
-    const response = await options.relay.handle(body, caller, { onOutput: null, clientGone: null });
+    const response = await askRoad(options.relay, envelope.request, envelope.sender_public_key, snapshot);
     const stored = await storeRecord(handles, envelope, 'answered', started, response);
     if (typeof stored === 'number') logger.info({ ...fields, code: response.code, request_id: response.request_id }, 'queued request answered');
     else logger.error({ ...fields, code: response.code, reason: stored }, 'queued request ran but its answer could not be stored');
@@ -127,7 +125,10 @@ export function startQueueAgent(options: QueueAgentOptions): QueueAgent {
       return;
     }
     const envelope = decoded.value;
-    const admission = admitQueued(envelope, { agentName: name, storedAt, now: clock(), seenNonce: (nonce) => nonces.has(nonce, clock()), isKnownSigner });
+    // One snapshot for this copy: admission and the road's authentication see the same signers.
+    const snapshot = options.getSnapshot();
+    const isKnown = (publicKey: string): boolean => isKnownSigner(snapshot, publicKey);
+    const admission = admitQueued(envelope, { agentName: name, storedAt, now: clock(), seenNonce: (nonce) => nonces.has(nonce, clock()), isKnownSigner: isKnown });
     const fields = { id: envelope.id, seq: msg.seq, signer: envelope.sender_public_key, nonce: envelope.nonce, to: envelope.to, ts: envelope.ts, expires: envelope.expires };
     if (admission.verdict === 'drop') {
       await msg.ackAck().catch(() => false);
@@ -148,7 +149,7 @@ export function startQueueAgent(options: QueueAgentOptions): QueueAgent {
     }
     busy = true;
     try {
-      await run(handles, envelope, msg.seq);
+      await run(handles, envelope, msg.seq, snapshot);
     } finally {
       busy = false;
     }

@@ -3,8 +3,8 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
-import type { OutputEvent, RelayResponse } from '../../protocol/index.js';
-import type { Caller, Relay, ValueCredential } from '../../relay/index.js';
+import { RelayError, type OutputEvent, type RelayResponse } from '../../protocol/index.js';
+import type { Caller, Relay, RequestIo, RoadEntry } from '../../relay/index.js';
 import type { AnswerMode } from './request-parts.js';
 import { httpStatusOf } from './status.js';
 
@@ -26,15 +26,20 @@ function clientGoneSignal(res: ServerResponse): AbortSignal {
 
 export interface RoadCall {
   relay: Relay;
-  value: unknown;
-  credential: ValueCredential;
   caller: Caller;
+  entry: RoadEntry | RelayError; // the request the door read, or why it could not
 }
 
-// The answer as one JSON body; a stream flag in the body is overridden (Accept decides).
+// The road's response to the request, or the refusal of one the door could not read.
+async function roadResponse(call: RoadCall, io: RequestIo): Promise<RelayResponse> {
+  if (call.entry instanceof RelayError) return call.relay.reject(call.entry, call.caller);
+  return call.relay.handle(call.entry, io);
+}
+
+// The answer as one JSON body (the request's stream flag is off: Accept decided).
 export async function answerJson(reply: FastifyReply, call: RoadCall): Promise<void> {
   const io = { onOutput: null, clientGone: clientGoneSignal(reply.raw) };
-  const response = await call.relay.handleValue(call.value, call.credential, { stream: false }, call.caller, io);
+  const response = await roadResponse(call, io);
   // The client went away: nothing to write (the road has answered and logged).
   if (reply.raw.destroyed) {
     reply.hijack();
@@ -75,7 +80,7 @@ export async function answerStream(reply: FastifyReply, call: RoadCall, mode: Ex
     );
   };
   const io = { onOutput, clientGone: clientGoneSignal(res) };
-  const response = await call.relay.handleValue(call.value, call.credential, { stream: true }, call.caller, io);
+  const response = await roadResponse(call, io);
   if (res.destroyed) return;
   writeHead(httpStatusOf(response.code));
   res.end(mode === 'sse' ? sseEvent('result', response) : ndjsonLine(response));

@@ -5,8 +5,8 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerFactory } from 'fastify';
 import type { Logger } from '../../log/index.js';
-import type { CodeName } from '../../protocol/index.js';
-import type { Relay, ValueCredential } from '../../relay/index.js';
+import { decodeRequestBody, readRequest, RelayError } from '../../protocol/index.js';
+import type { Caller, Relay, RoadEntry } from '../../relay/index.js';
 import { consolePlugin } from './console.js';
 import { answerJson, answerStream, sendRelayJson, type RoadCall } from './answer.js';
 import { answerModeOf, bearerOf, callerOf, hasKeyInQuery } from './request-parts.js';
@@ -24,42 +24,23 @@ export interface HttpAppOptions {
   answeredEarly: (socket: Socket) => boolean;
 }
 
-// A refusal the door makes before the road (bad body, bad header): answered and audit-logged
-// through relay.reject, with the code's status.
-class DoorRefusal extends Error {
-  constructor(
-    readonly codeName: CodeName,
-    readonly detail: string,
-  ) {
-    super(detail);
-  }
-}
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-// The body is JSON whatever the Content-Type says (`curl -d` sends a form type).
-function parseJsonBody(body: Buffer): unknown {
-  let text: string;
-  try {
-    text = strictUtf8.decode(body);
-  } catch {
-    throw new DoorRefusal('MALFORMED', 'request is not valid UTF-8');
-  }
-  if (text.trim() === '') throw new DoorRefusal('MALFORMED', 'empty request');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new DoorRefusal('MALFORMED', 'request is not valid JSON');
-  }
-}
-
 // The key beside the body: from `Authorization: Bearer KEY`. `required` routes (listings, jobs)
 // take an absent header as an empty key, which the road refuses like every unknown key (401).
-function credentialOf(request: FastifyRequest, required: boolean): ValueCredential {
+// undefined: the key is the body's `auth_key`.
+function bearerKeyOf(request: FastifyRequest, required: boolean): string | undefined {
   const bearer = bearerOf(request.headers);
-  if (bearer.kind === 'malformed') throw new DoorRefusal('MALFORMED', "the Authorization header must be 'Bearer KEY'");
-  if (bearer.kind === 'key') return { authKey: bearer.key };
-  return required ? { authKey: '' } : {};
+  if (bearer.kind === 'malformed') throw new RelayError('MALFORMED', "the Authorization header must be 'Bearer KEY'");
+  if (bearer.kind === 'key') return bearer.key;
+  return required ? '' : undefined;
+}
+
+// The HTTP door's request: the body validated once, its credential the key beside it or in it,
+// streaming as the Accept header decided.
+function readEntry(value: unknown, bearerKey: string | undefined, stream: boolean, caller: Caller): RoadEntry {
+  const { request, bodyKey } = readRequest(value, bearerKey === undefined);
+  if (bearerKey !== undefined && bodyKey !== undefined && bodyKey !== bearerKey) throw new RelayError('MALFORMED', 'two different keys (body and Authorization)');
+  request.stream = stream;
+  return { request, credential: { kind: 'auth_key', key: bearerKey ?? bodyKey ?? '' }, caller };
 }
 
 // A query value that is a plain number becomes one, an empty one is absent; anything else
@@ -87,10 +68,11 @@ export function createHttpApp(options: HttpAppOptions, serverFactory: FastifySer
     clientErrorHandler: options.onClientError,
   });
 
+  // The body is JSON whatever the Content-Type says (`curl -d` sends a form type).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
     try {
-      done(null, parseJsonBody(Buffer.isBuffer(body) ? body : Buffer.from(body)));
+      done(null, decodeRequestBody(Buffer.isBuffer(body) ? body : Buffer.from(body)));
     } catch (error) {
       done(error instanceof Error ? error : new Error(String(error)), undefined);
     }
@@ -100,7 +82,7 @@ export function createHttpApp(options: HttpAppOptions, serverFactory: FastifySer
   app.addHook('onRequest', async (request, reply) => {
     if (options.draining()) reply.header('connection', 'close');
     if (hasKeyInQuery(request.url)) {
-      return sendRelayJson(reply, relay.reject('MALFORMED', callerOf(request.socket), 'keys never go in URLs: send Authorization: Bearer KEY'));
+      return sendRelayJson(reply, relay.reject(new RelayError('MALFORMED', 'keys never go in URLs: send Authorization: Bearer KEY'), callerOf(request.socket)));
     }
     return undefined;
   });
@@ -111,24 +93,33 @@ export function createHttpApp(options: HttpAppOptions, serverFactory: FastifySer
       return undefined;
     }
     const caller = callerOf(request.socket);
-    if (error instanceof DoorRefusal) return sendRelayJson(reply, relay.reject(error.codeName, caller, error.detail));
+    if (error instanceof RelayError) return sendRelayJson(reply, relay.reject(error, caller));
     const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
     const status = typeof error === 'object' && error !== null && 'statusCode' in error ? error.statusCode : undefined;
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendRelayJson(reply, relay.reject('REQUEST_TOO_LARGE', caller));
-    if (typeof status === 'number' && status >= 400 && status < 500) return sendRelayJson(reply, relay.reject('MALFORMED', caller));
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendRelayJson(reply, relay.reject(new RelayError('REQUEST_TOO_LARGE'), caller));
+    if (typeof status === 'number' && status >= 400 && status < 500) return sendRelayJson(reply, relay.reject(new RelayError('MALFORMED'), caller));
     logger.error({ err: error, transport: 'http' }, 'internal error');
-    return sendRelayJson(reply, relay.reject('INTERNAL', caller));
+    return sendRelayJson(reply, relay.reject(new RelayError('INTERNAL'), caller));
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const response = relay.reject('MALFORMED', callerOf(request.socket), 'no such route');
+    const response = relay.reject(new RelayError('MALFORMED', 'no such route'), callerOf(request.socket));
     return reply.code(404).type('application/json; charset=utf-8').send(JSON.stringify(response));
   });
 
   // One request onto the road, answered as the Accept header asks.
   async function toRoad(request: FastifyRequest, reply: FastifyReply, value: unknown, required: boolean, streamable: boolean): Promise<void> {
-    const call: RoadCall = { relay, value, credential: credentialOf(request, required), caller: callerOf(request.socket) };
+    const bearerKey = bearerKeyOf(request, required);
+    const caller = callerOf(request.socket);
     const mode = streamable ? answerModeOf(request.headers) : 'json';
+    let entry: RoadEntry | RelayError;
+    try {
+      entry = readEntry(value, bearerKey, mode !== 'json', caller);
+    } catch (error) {
+      if (!(error instanceof RelayError)) throw error;
+      entry = error; // answered in the mode asked for, like every refusal on the road
+    }
+    const call: RoadCall = { relay, caller, entry };
     if (mode === 'json') return answerJson(reply, call);
     return answerStream(reply, call, mode);
   }

@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../../log/index.js';
-import type { CodeName, RelayResponse } from '../../protocol/index.js';
+import { RelayError, type CodeName, type RelayResponse } from '../../protocol/index.js';
 import { formatRemote, type Relay } from '../../relay/index.js';
 import { refusalDetail, type ConnectionGate } from '../connection-limits.js';
 import { createHttpApp, type HttpAppOptions } from './app.js';
@@ -79,7 +79,7 @@ export async function startHttpServer(options: HttpServerOptions, relay: Relay, 
     }
     // Headers in, body still dribbling: the route waits on the body; it must not answer again.
     answeredEarly.add(socket);
-    writeRawAnswer(socket, relay.reject(clientErrorCode(error), callerOf(socket)));
+    writeRawAnswer(socket, relay.reject(new RelayError(clientErrorCode(error)), callerOf(socket)));
   };
   const app = createHttpApp({ ...options, relay, logger, draining: () => draining, onClientError, answeredEarly: (socket) => answeredEarly.has(socket) }, (handler) => {
     const settings = {
@@ -102,7 +102,7 @@ export async function startHttpServer(options: HttpServerOptions, relay: Relay, 
     const release = options.connections.tryOpen(caller.remoteAddress);
     if (typeof release !== 'function') {
       socket.on('error', () => {});
-      writeRawAnswer(socket, relay.reject('TOO_MANY_CONNECTIONS', caller, refusalDetail(release)));
+      writeRawAnswer(socket, relay.reject(new RelayError('TOO_MANY_CONNECTIONS', refusalDetail(release)), caller));
       return;
     }
     sockets.add(socket);

@@ -4,7 +4,8 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { ConfigSnapshot, KeyEntry } from '../../../src/config/index.js';
 import type { Logger } from '../../../src/log/index.js';
-import type { RelayResponse } from '../../../src/protocol/index.js';
+import type { Credential } from '../../../src/auth/index.js';
+import { RelayError, type RelayResponse, type RoadRequest } from '../../../src/protocol/index.js';
 import type { Caller, Relay } from '../../../src/relay/index.js';
 
 export function signerEntry(label: string, publicKey: string): KeyEntry {
@@ -29,22 +30,28 @@ export function snapshotWithSigners(...publicKeys: string[]): ConfigSnapshot {
 }
 
 export interface RecordedRun {
-  body: Record<string, unknown>;
+  request: RoadRequest;
+  credential: Credential;
   caller: Caller;
+  snapshot: ConfigSnapshot | undefined; // the one the agent's admission read
 }
 
 // Answers `echo` with its arguments, `fail` with 3001, `sleep` after arguments[0] ms; records runs.
-export function recordingRelay(agent: string, runs: RecordedRun[] = []): Pick<Relay, 'handle'> & { runs: RecordedRun[] } {
+// A request the agent could not read is answered with its refusal's code, and not recorded.
+export function recordingRelay(agent: string, runs: RecordedRun[] = []): Pick<Relay, 'handle' | 'reject'> & { runs: RecordedRun[] } {
+  const answer = (fields: Partial<RelayResponse>): RelayResponse => ({ status: 'ok', message: '', code: 0, exit_code: 0, signal: null, duration_ms: 1, request_id: `${agent}-${runs.length}`, ...fields });
   return {
     runs,
-    async handle(body, caller) {
-      const parsed = JSON.parse(String(body)) as { command: string; arguments?: string[] };
-      runs.push({ body: parsed as unknown as Record<string, unknown>, caller });
-      const args = parsed.arguments ?? [];
-      const base: RelayResponse = { status: 'ok', message: '', code: 0, exit_code: 0, signal: null, duration_ms: 1, request_id: `${agent}-${runs.length}` };
-      if (parsed.command === 'test::sleep') await new Promise((resolve) => setTimeout(resolve, Number(args[0] ?? 0)));
-      if (parsed.command === 'test::fail') return { ...base, status: 'error', code: 3001, exit_code: 1, message: `${agent} failed` };
-      return { ...base, message: [agent, ...args].join(' ') };
+    async handle({ request, credential, caller, snapshot }) {
+      runs.push({ request, credential, caller, snapshot });
+      const args = request.arguments;
+      if (request.command === 'test::sleep') await new Promise((resolve) => setTimeout(resolve, Number(args[0] ?? 0)));
+      if (request.command === 'test::fail') return answer({ status: 'error', code: 3001, exit_code: 1, message: `${agent} failed` });
+      return answer({ message: [agent, ...args].join(' ') });
+    },
+    reject(refusal) {
+      const error = refusal instanceof RelayError ? refusal : new RelayError('INTERNAL');
+      return answer({ status: 'error', code: error.code, exit_code: null, message: error.message });
     },
   };
 }
