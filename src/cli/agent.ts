@@ -1,9 +1,9 @@
 // `uscmdrelay agent --nats URL --name NAME` (SPEC 9): the fleet door. Dials out to the broker,
 // runs signed requests aimed at NAME down the same core road as `serve`, until SIGTERM.
 import type { Argv, CommandModule } from 'yargs';
-import { createConfigHolder, listenForStopSignals } from '../daemon/index.js';
-import { agentNameProblem, connectNats, natsServers, startAgent, type Identity } from '../fleet/index.js';
-import { startQueueAgent, type QueueAgent, type QueueAgentOptions } from '../fleet/index.js';
+import { agentNameProblem, connectNats, natsServers, type Identity } from '../fleet/index.js';
+import { createConfigHolder, listenForStopSignals } from '../host/index.js';
+import { startAgent, startQueueAgent, type QueueAgent, type QueueAgentOptions } from '../server/nats/index.js';
 import { drainLogger, reopenLogFile } from '../log/index.js';
 import { nameDaemonProcess, startLogger } from './log-setup.js';
 import { createRelay } from '../relay/index.js';

@@ -2,12 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
-import { runDaemon, StartupError } from '../daemon/index.js';
-import { takeActivatedSockets, type NotifySend } from '../host/index.js';
+import { StartupError, takeActivatedSockets, type NotifySend } from '../host/index.js';
 import { drainLogger } from '../log/index.js';
 import { loadNativeAddon } from '../native/addon.js';
 import { defaultStateDir } from '../relay/jobs/index.js';
-import { defaultMaxPerAddress } from '../server/index.js';
+import { defaultMaxPerAddress, runDaemon } from '../server/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { nameDaemonProcess, startLogger } from './log-setup.js';
 import { startupFailure, startupStep } from './startup.js';

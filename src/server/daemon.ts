@@ -1,14 +1,13 @@
 // The serve process: config, logger, core road, listeners, and the signals of SPEC 6.
 import type { ConfigSnapshot } from '../config/index.js';
 import { autoLauncher } from '../exec/index.js';
-import { createServiceNotifier, type NotifySend } from '../host/index.js';
+import { createConfigHolder, createServiceNotifier, listenFailure, listenForStopSignals, type ConfigSource, type NotifySend } from '../host/index.js';
 import { announce, reopenLogFile, type Logger } from '../log/index.js';
 import { createRelay, Jobs, type JobsOptions, type RelayOptions } from '../relay/index.js';
-import { ConnectionLimits, loadHttpDoor, startRelayServer, type ConnectionLimitOptions, type HttpServer, type HttpServerOptions, type ServerOptions } from '../server/index.js';
-import { createConfigHolder, type ConfigSource } from './config-holder.js';
+import { ConnectionLimits, type ConnectionLimitOptions } from './connection-limits.js';
+import type { HttpServer, HttpServerOptions } from './http/index.js';
 import type { DaemonMetrics } from './metrics.js';
-import { listenFailure } from './startup-error.js';
-import { listenForStopSignals } from './stop-signals.js';
+import { startRelayServer, type ServerOptions } from './tcp/listener.js';
 
 export interface DaemonOptions {
   config: ConfigSource;
@@ -69,7 +68,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   });
   let http: HttpServer | null = null;
   if (options.http) {
-    const { startHttpServer } = await loadHttpDoor();
+    // Loaded only when opened: fastify stays out of a plain TCP daemon.
+    const { startHttpServer } = await import('./http/index.js');
     const door = options.http;
     http = await startHttpServer({ ...door, connections, metrics: metrics ? metrics.render : null }, relay, logger).catch((error: unknown) => {
       server.stopAccepting();

@@ -2,12 +2,12 @@
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Logger } from '../log/index.js';
-import { encodeLine } from '../protocol/index.js';
-import { formatRemote, remoteOf, type Caller, type Relay } from '../relay/index.js';
-import { setLongTimeout } from '../timers/index.js';
+import type { Logger } from '../../log/index.js';
+import { encodeLine } from '../../protocol/index.js';
+import { formatRemote, remoteOf, type Caller, type Relay } from '../../relay/index.js';
+import { setLongTimeout } from '../../timers/index.js';
 import { serveConnection, type ConnectionBounds } from './connection.js';
-import { refusalDetail, type ConnectionGate } from './connection-limits.js';
+import { refusalDetail, type ConnectionGate } from '../connection-limits.js';
 
 export interface ServerOptions extends ConnectionBounds {
   host: string;

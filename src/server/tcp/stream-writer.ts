@@ -1,8 +1,8 @@
 // Writes stream-mode events to the client, honouring backpressure (SPEC 2.3).
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
-import type { OutputListener } from '../exec/index.js';
-import { encodeLine } from '../protocol/index.js';
+import type { OutputListener } from '../../exec/index.js';
+import { encodeLine } from '../../protocol/index.js';
 
 // When the socket's buffer is full the returned promise makes exec pause the command's pipes
 // until the client has read; a vanished client releases the pause at once.
