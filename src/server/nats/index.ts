@@ -7,3 +7,4 @@ export { startAgent, DEFAULT_REPLAY_CACHE_SIZE, type AgentOptions, type FleetAge
 export { admitQueued, type QueueAdmission, type QueueAdmitContext, type QueueDropReason } from './queue-admit.js';
 export { NonceStore } from './nonce-store.js';
 export { startQueueAgent, DEFAULT_MAX_NONCES, type QueueAgent, type QueueAgentOptions } from './queue-agent.js';
+export { openAgent, type AgentDoorOptions } from './door.js';
