@@ -3,11 +3,10 @@
 // host's lifecycle is the one `serve` has (SIGHUP, drain, sd_notify).
 import type { Argv, CommandModule } from 'yargs';
 import { agentNameProblem, natsServers, type Identity } from '../fleet/index.js';
-import { nativeNotifySend } from '../host/index.js';
 import { openAgent } from '../server/nats/index.js';
 import { hostUntilStopped } from './hosting.js';
 import { nameDaemonProcess, startLogger } from './log-setup.js';
-import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
+import { DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { withDaemonFlags, type DaemonFlags, type GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
 import { defaultStateDir, replicasOrExit, resultRetentionOrExit, withQueueFlags, type QueueFlags } from './queue-flags.js';
@@ -60,23 +59,17 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
     if (servers.length === 0) exitWith(EXIT_USAGE, '--nats: no server URL');
     const identity: Identity | null = argv.identity === undefined ? null : identityOrExit(argv.identity, (warning) => logger.warn(warning));
     const queue = argv.queue && identity !== null ? { identity, stateDir: argv['state-dir'], resultRetentionMs, replicas } : null;
-    await hostUntilStopped({
-      config: { configDir: argv['config-dir'], defaults: daemonDefaults(argv) },
-      snapshot,
-      logger,
-      shutdownGraceMs: argv['shutdown-grace'] * 1000,
-      notifySend: nativeNotifySend(),
-      open: (config) =>
-        openAgent(config, {
-          name: argv.name,
-          servers,
-          credsFile: argv['nats-creds'],
-          identity,
-          allowSkewMs: argv['allow-skew'] * 1000,
-          queue,
-          relay: { maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null, launcher },
-          logger,
-        }),
-    });
+    await hostUntilStopped(argv, snapshot, logger, (config) =>
+      openAgent(config, {
+        name: argv.name,
+        servers,
+        credsFile: argv['nats-creds'],
+        identity,
+        allowSkewMs: argv['allow-skew'] * 1000,
+        queue,
+        relay: { maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null, launcher },
+        logger,
+      }),
+    );
   },
 };

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
-import { nativeNotifySend, takeActivatedSockets } from '../host/index.js';
+import { takeActivatedSockets } from '../host/index.js';
 import { defaultStateDir } from '../relay/jobs/index.js';
 import { defaultMaxPerAddress, openDaemon, type DaemonOptions } from '../server/index.js';
-import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
+import { DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { nameDaemonProcess, startLogger } from './log-setup.js';
 import { hostUntilStopped } from './hosting.js';
 import { startupStep } from './startup.js';
@@ -155,13 +155,6 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
       jobs: { stateDir: argv['state-dir'], maxJobs: argv['max-jobs'], retentionMs: argv['job-retention'] * 1000 },
       logger,
     };
-    await hostUntilStopped({
-      config: { configDir: argv['config-dir'], defaults: daemonDefaults(argv) },
-      snapshot,
-      logger,
-      shutdownGraceMs: argv['shutdown-grace'] * 1000,
-      notifySend: nativeNotifySend(),
-      open: (config) => openDaemon(config, daemon),
-    });
+    await hostUntilStopped(argv, snapshot, logger, (config) => openDaemon(config, daemon));
   },
 };
