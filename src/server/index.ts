@@ -1,5 +1,5 @@
-// The doors, side by side: tcp/ and http/ are what `serve` hosts (openDaemon); nats/ is the
-// agent's door, imported from './nats/index.js' by `agent` alone, so that `serve` never loads the
-// NATS client (nor, without --http-port, fastify).
+// The doors, side by side: tcp/ and http/ are what `serve` hosts (openDaemon, which loads http/
+// only when that door opens); nats/ is the agent's door, which `agent` imports from its own
+// index ('./nats/index.js').
 export { ConnectionLimits, defaultMaxPerAddress, normalizeAddress, type ConnectionGate, type ConnectionLimitOptions } from './connection-limits.js';
 export { openDaemon, type DaemonOptions } from './daemon.js';

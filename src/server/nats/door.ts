@@ -39,7 +39,10 @@ export async function openAgent(config: ConfigHolder, options: AgentDoorOptions)
   let stopping = false;
   let answered: Promise<void> = Promise.resolve();
   const door: Door = {
-    label: `agent ${name} on ${connection.getServer()}`,
+    // The server of the moment: after a reconnect it may be another one of the cluster.
+    get label() {
+      return `agent ${name} on ${connection.getServer()}`;
+    },
     // The connection retries for ever; closed means closed for good (an auth failure, say).
     lost: connection.closed().then((error) => {
       if (!stopping) logger.fatal({ err: error }, 'broker connection closed for good');
