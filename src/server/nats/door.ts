@@ -1,5 +1,6 @@
 // What `agent` hosts (SPEC 9): the road and one door, the broker connection — the live requests
 // for its name and, with --queue, its queued copies. The lifecycle around them is the host's.
+import { autoLauncher } from '../../exec/index.js';
 import { connectNats, type Identity } from '../../fleet/index.js';
 import { StartupError, type ConfigHolder, type Door, type Hosted } from '../../host/index.js';
 import type { Logger } from '../../log/index.js';
@@ -24,7 +25,7 @@ export interface AgentDoorOptions {
 export async function openAgent(config: ConfigHolder, options: AgentDoorOptions): Promise<Hosted> {
   const { name, logger } = options;
   const relay = createRelay({ ...options.relay, getSnapshot: config.current, logger });
-  logger.info({ name, servers: options.servers, launcher: options.relay.launcher?.name }, 'connecting to the broker');
+  logger.info({ name, servers: options.servers, launcher: (options.relay.launcher ?? autoLauncher()).name }, 'connecting to the broker');
   const connection = await connectNats({ servers: options.servers, name: `uscmdrelay agent ${name}`, credsFile: options.credsFile, persistent: true, logger });
   const agent = await startAgent({ connection, name, identity: options.identity, relay, getSnapshot: config.current, logger, allowSkewMs: options.allowSkewMs });
   let queueAgent: QueueAgent | null = null;
@@ -32,7 +33,7 @@ export async function openAgent(config: ConfigHolder, options: AgentDoorOptions)
     try {
       queueAgent = startQueueAgent({ ...options.queue, connection, name, relay, getSnapshot: config.current, logger });
     } catch (error) {
-      throw new StartupError(`--state-dir ${options.queue.stateDir}: ${(error as Error).message}`);
+      throw new StartupError(`--state-dir ${options.queue.stateDir}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
