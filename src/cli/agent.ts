@@ -1,13 +1,12 @@
 // `uscmdrelay agent --nats URL --name NAME` (SPEC 9): the fleet door. Dials out to the broker,
-// runs signed requests aimed at NAME down the same core road as `serve`, until SIGTERM.
+// runs signed requests aimed at NAME down the same core road as `serve`, until SIGTERM; the
+// host's lifecycle is the one `serve` has (SIGHUP, drain, sd_notify).
 import type { Argv, CommandModule } from 'yargs';
-import { createConfigHolder, listenForStopSignals } from '../daemon/index.js';
-import { agentNameProblem, connectNats, natsServers, startAgent, type Identity } from '../fleet/index.js';
-import { startQueueAgent, type QueueAgent, type QueueAgentOptions } from '../fleet/index.js';
-import { drainLogger, reopenLogFile } from '../log/index.js';
+import { agentNameProblem, natsServers, type Identity } from '../fleet/index.js';
+import { openAgent } from '../server/nats/index.js';
+import { hostUntilStopped } from './hosting.js';
 import { nameDaemonProcess, startLogger } from './log-setup.js';
-import { createRelay } from '../relay/index.js';
-import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
+import { DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { withDaemonFlags, type DaemonFlags, type GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
 import { defaultStateDir, replicasOrExit, resultRetentionOrExit, withQueueFlags, type QueueFlags } from './queue-flags.js';
@@ -59,48 +58,18 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
     const servers = natsServers(argv.nats);
     if (servers.length === 0) exitWith(EXIT_USAGE, '--nats: no server URL');
     const identity: Identity | null = argv.identity === undefined ? null : identityOrExit(argv.identity, (warning) => logger.warn(warning));
-    const config = createConfigHolder({ configDir: argv['config-dir'], defaults: daemonDefaults(argv) }, snapshot, logger);
-    const relay = createRelay({ getSnapshot: config.current, logger, maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null, launcher });
-    process.on('SIGHUP', () => {
-      reopenLogFile(logger);
-      logger.info('SIGHUP: reloading configuration');
-      config.reload();
-    });
-
-    logger.info({ name: argv.name, servers, launcher: launcher.name }, 'connecting to the broker');
-    const connection = await connectNats({ servers, name: `uscmdrelay agent ${argv.name}`, credsFile: argv['nats-creds'], persistent: true, logger });
-    const agent = await startAgent({ connection, name: argv.name, identity, relay, getSnapshot: config.current, logger, allowSkewMs: argv['allow-skew'] * 1000 });
-    const queueAgent = argv.queue && identity !== null ? startQueueOrExit({ connection, name: argv.name, identity, relay, getSnapshot: config.current, logger, stateDir: argv['state-dir'], resultRetentionMs, replicas }) : null;
-
-    let stopping = false;
-    void connection.closed().then((error) => {
-      if (stopping) return;
-      logger.fatal({ err: error }, 'broker connection closed for good');
-      process.exit(1);
-    });
-    // Installed once connected, as before: a SIGTERM while the broker is still being dialled ends
-    // the process at once. A second one during the drain ends the grace (SPEC 6).
-    const stop = listenForStopSignals();
-    const signal = await stop.first;
-    stopping = true;
-    logger.info({ received: signal, running: agent.inFlight(), grace_ms: argv['shutdown-grace'] * 1000 }, 'shutting down');
-    const answered = agent.stop(); // takes no new request from here on
-    const queueAnswered = queueAgent?.stop() ?? Promise.resolve();
-    await relay.shutdown(argv['shutdown-grace'] * 1000, stop.endGrace);
-    await answered;
-    await queueAnswered;
-    await connection.drain().catch(() => undefined);
-    logger.info('stopped');
-    await drainLogger(logger);
-    process.exit(0);
+    const queue = argv.queue && identity !== null ? { identity, stateDir: argv['state-dir'], resultRetentionMs, replicas } : null;
+    await hostUntilStopped(argv, snapshot, logger, (config) =>
+      openAgent(config, {
+        name: argv.name,
+        servers,
+        credsFile: argv['nats-creds'],
+        identity,
+        allowSkewMs: argv['allow-skew'] * 1000,
+        queue,
+        relay: { maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null, launcher },
+        logger,
+      }),
+    );
   },
 };
-
-// The queue side of the agent; an unusable state dir is a start-up failure (exit 2).
-function startQueueOrExit(options: QueueAgentOptions): QueueAgent {
-  try {
-    return startQueueAgent(options);
-  } catch (error) {
-    return exitWith(EXIT_USAGE, `--state-dir ${options.stateDir}: ${(error as Error).message}`);
-  }
-}

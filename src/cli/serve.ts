@@ -2,15 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
-import { runDaemon, StartupError } from '../daemon/index.js';
-import { takeActivatedSockets, type NotifySend } from '../host/index.js';
-import { drainLogger } from '../log/index.js';
-import { loadNativeAddon } from '../native/addon.js';
+import { takeActivatedSockets } from '../host/index.js';
 import { defaultStateDir } from '../relay/jobs/index.js';
-import { defaultMaxPerAddress } from '../server/index.js';
-import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
+import { defaultMaxPerAddress, openDaemon, type DaemonOptions } from '../server/index.js';
+import { DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { nameDaemonProcess, startLogger } from './log-setup.js';
-import { startupFailure, startupStep } from './startup.js';
+import { hostUntilStopped } from './hosting.js';
+import { startupStep } from './startup.js';
 import { envDefault, envName, withDaemonFlags, type DaemonFlags, type GlobalOptions } from './options.js';
 import { launcherOrExit, withSpawnOption, type SpawnFlag } from './spawn-option.js';
 import { packageVersion } from './version.js';
@@ -111,12 +109,6 @@ function tlsOptions(argv: ServeOptions): TlsOptions | null {
   return options;
 }
 
-// sd_notify through the native addon when it is built; null: the systemd-notify fallback.
-function notifySender(): NotifySend | null {
-  const addon = loadNativeAddon();
-  return addon ? (socketPath, message) => addon.sdNotify(socketPath, message) : null;
-}
-
 export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
   command: ['serve', '$0'],
   describe: 'run the daemon',
@@ -130,9 +122,7 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
     const activated = startupStep('socket activation', () => takeActivatedSockets(process.env));
     const tls = startupStep('TLS', () => tlsOptions(argv));
     const logger = startupStep('--log', () => startLogger(argv));
-    await runDaemon({
-      config: { configDir: argv['config-dir'], defaults: daemonDefaults(argv) },
-      snapshot,
+    const daemon: DaemonOptions = {
       server: {
         host: argv.host,
         port: argv.port,
@@ -163,14 +153,8 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
         throttle: { maxFailures: argv['auth-fail-limit'], windowMs: argv['auth-fail-window'] * 1000 },
       },
       jobs: { stateDir: argv['state-dir'], maxJobs: argv['max-jobs'], retentionMs: argv['job-retention'] * 1000 },
-      shutdownGraceMs: argv['shutdown-grace'] * 1000,
       logger,
-      notifySend: notifySender(),
-    }).catch((error: unknown) => {
-      if (error instanceof StartupError) startupFailure(error.message);
-      throw error;
-    });
-    await drainLogger(logger);
-    process.exit(0);
+    };
+    await hostUntilStopped(argv, snapshot, logger, (config) => openDaemon(config, daemon));
   },
 };

@@ -1,3 +1,8 @@
-// The host's side of the lifecycle: what a service manager (systemd) hands in and wants to hear.
+// The one lifecycle every door shares (config holder, SIGHUP, drain, stop signals), and what a
+// service manager (systemd) hands in and wants to hear.
+export { runHost, CLOSE_DOORS_MS, type Door, type Hosted, type HostEnd, type HostOptions } from './host.js';
+export { createConfigHolder, type ConfigHolder, type ConfigSource } from './config-holder.js';
+export { listenForStopSignals, type SignalSource, type StopSignals } from './stop-signals.js';
+export { StartupError, listenFailure } from './startup-error.js';
 export { ActivationError, SD_LISTEN_FDS_START, takeActivatedSockets, type ActivatedSockets } from './activation.js';
-export { createServiceNotifier, monotonicMicroseconds, watchdogIntervalMs, type NotifyOptions, type NotifySend, type ServiceNotifier } from './notify.js';
+export { createServiceNotifier, monotonicMicroseconds, nativeNotifySend, watchdogIntervalMs, type NotifyOptions, type NotifySend, type ServiceNotifier } from './notify.js';

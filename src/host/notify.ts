@@ -2,9 +2,16 @@
 // to the datagram socket systemd names in NOTIFY_SOCKET. Without NOTIFY_SOCKET nothing happens.
 import { spawn } from 'node:child_process';
 import type { Logger } from '../log/index.js';
+import { loadNativeAddon } from '../native/addon.js';
 
 // Sends one datagram to the notify socket; throws on failure. The native addon's sdNotify.
 export type NotifySend = (socketPath: string, message: string) => void;
+
+// The native addon's sender when the addon is built; null: the systemd-notify fallback.
+export function nativeNotifySend(): NotifySend | null {
+  const addon = loadNativeAddon();
+  return addon ? (socketPath, message) => addon.sdNotify(socketPath, message) : null;
+}
 
 export interface ServiceNotifier {
   // How messages leave: `native` (the addon), `systemd-notify` (the fallback), or `off`.

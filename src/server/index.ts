@@ -1,7 +1,5 @@
-export { startRelayServer, type RelayServer, type ServerOptions } from './server.js';
+// The doors, side by side: tcp/ and http/ are what `serve` hosts (openDaemon, which loads http/
+// only when that door opens); nats/ is the agent's door, which `agent` imports from its own
+// index ('./nats/index.js').
 export { ConnectionLimits, defaultMaxPerAddress, normalizeAddress, type ConnectionGate, type ConnectionLimitOptions } from './connection-limits.js';
-export type { HttpServer, HttpServerOptions } from './http/index.js';
-import type * as HttpDoor from './http/index.js';
-
-// The HTTP door is loaded only when it is opened: fastify stays out of a plain TCP daemon.
-export const loadHttpDoor = (): Promise<typeof HttpDoor> => import('./http/index.js');
+export { openDaemon, type DaemonOptions } from './daemon.js';

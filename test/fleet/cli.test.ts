@@ -10,7 +10,7 @@ import { REQUEST_SUBJECT } from '../../src/fleet/index.js';
 import { eventually } from './helpers/fakes.js';
 import { connectTo } from './helpers/fleet.js';
 import { runCli, startCliAgent, type RunningAgent } from './helpers/cli.js';
-import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
+import { freePort, startNatsServer, type NatsServer } from './helpers/nats-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fleet-cli-'));
 const path = (name: string) => join(dir, name);
@@ -229,5 +229,14 @@ describe('fleet CLI end to end', () => {
     assert.ok(agent);
     assert.equal(await agent.stop(), 0);
     assert.ok(agent.lines.some((line) => line.msg === 'stopped'));
+  });
+
+  it('SIGTERM while the broker is still being dialled: the agent stops, exit 0', async () => {
+    const nobody = `nats://127.0.0.1:${await freePort()}`;
+    const agent = await startCliAgent(['--nats', nobody, '--name', 'web3.prod', '--config-dir', path('conf')], 'connecting to the broker');
+    assert.equal(await agent.stop(), 0);
+    // stdout may still be on its way when the exit is reported.
+    await eventually(() => agent.lines.some((line) => line.msg === 'stopped before the doors were open'));
+    assert.equal(agent.lines.find((line) => line.msg === 'stopped before the doors were open')?.received, 'SIGTERM');
   });
 });

@@ -119,6 +119,12 @@ describe('queue CLI end to end', () => {
     const noIdentity = await runCli(['agent', '--nats', server.url, '--name', 'x.prod', '--config-dir', path('conf'), '--queue']);
     assert.equal(noIdentity.status, 2);
     assert.match(noIdentity.stderr, /--queue needs --identity/);
+    // A state dir that cannot hold the replay memory: a start-up failure once the broker is in.
+    writeFileSync(path('not-a-dir'), '');
+    const args = ['--name', 'y.prod', '--config-dir', path('conf'), '--identity', path('web1.pem'), '--queue', '--state-dir', path('not-a-dir')];
+    const badStateDir = await runCli(['agent', '--nats', server.url, ...args]);
+    assert.equal(badStateDir.status, 2);
+    assert.match(badStateDir.stderr, new RegExp(`^uscmdrelay: --state-dir ${path('not-a-dir')}: ENOTDIR: .*\n$`));
   });
 
   it('at most once: an agent killed mid-run never runs that request again', async () => {

@@ -5,21 +5,8 @@ import { appendFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  admitQueued,
-  decodeQueued,
-  decodeRecord,
-  durableName,
-  fitRecord,
-  NonceStore,
-  parseDuration,
-  signBody,
-  TRUNCATED_NOTE,
-  verifyBody,
-  type QueueAdmitContext,
-  type QueueRecord,
-  type QueuedEnvelope,
-} from '../../src/fleet/index.js';
+import { decodeQueued, decodeRecord, durableName, fitRecord, parseDuration, signBody, TRUNCATED_NOTE, verifyBody, type QueueRecord, type QueuedEnvelope } from '../../src/fleet/index.js';
+import { admitQueued, NonceStore, type QueueAdmitContext } from '../../src/server/nats/index.js';
 import { newIdentity } from './helpers/fleet.js';
 
 const sender = newIdentity();

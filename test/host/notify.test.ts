@@ -9,7 +9,9 @@ import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { createServiceNotifier, watchdogIntervalMs } from '../../src/host/index.js';
 import { loadNativeAddon } from '../../src/native/addon.js';
-import { ask, startDaemon, tempDir } from '../helpers/daemon.js';
+import { startCliAgent, type RunningAgent } from '../fleet/helpers/cli.js';
+import { startNatsServer } from '../fleet/helpers/nats-server.js';
+import { ask, startDaemon, tempDir, writeConfig } from '../helpers/daemon.js';
 import { AUTH_CONF, ORIGINAL_KEY, RELAYS_CONF } from '../helpers/fixtures.js';
 
 const silent = pino({ level: 'silent' });
@@ -150,4 +152,33 @@ describe('serve with NOTIFY_SOCKET', () => {
       }
     });
   }
+});
+
+// The agent lives the same host lifecycle as serve: the same messages, its door in STATUS=.
+describe('agent with NOTIFY_SOCKET', () => {
+  const variant = VARIANTS[0];
+  it(`says READY, RELOADING then READY on SIGHUP, STOPPING on SIGTERM (${variant.via})`, { skip: variant.skip }, async () => {
+    const dir = tempDir();
+    writeConfig(dir, { auth: AUTH_CONF, relays: RELAYS_CONF });
+    const receiver = await notifyReceiver(join(dir, 'notify'));
+    const broker = await startNatsServer();
+    let agent: RunningAgent | null = null;
+    try {
+      agent = await startCliAgent(['--nats', broker.url, '--name', 'web1.prod', '--config-dir', dir], 'agent ready', { NOTIFY_SOCKET: join(dir, 'notify') });
+      await receiver.until((all) => count(all, /^READY=1/) === 1);
+      assert.equal(receiver.messages.find((m) => m.startsWith('READY=1')), `READY=1\nSTATUS=agent web1.prod on 127.0.0.1:${broker.port}; requests: 0 served, 0 running`);
+      agent.child.kill('SIGHUP');
+      await receiver.until((all) => count(all, /^READY=1/) === 2);
+      assert.equal(await agent.stop(), 0);
+      await receiver.until((all) => count(all, /^STOPPING=1/) === 1);
+      assert.deepEqual(
+        lifecycleOnly(receiver.messages).map((m) => m.split('\n')[0]),
+        ['READY=1', 'RELOADING=1', 'READY=1', 'STOPPING=1'],
+      );
+    } finally {
+      await agent?.stop();
+      await broker.stop();
+      await receiver.stop();
+    }
+  });
 });

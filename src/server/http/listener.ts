@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Door } from '../../host/index.js';
 import type { Logger } from '../../log/index.js';
 import { RelayError, type CodeName, type RelayResponse } from '../../protocol/index.js';
 import { formatRemote, type Relay } from '../../relay/index.js';
@@ -25,13 +26,12 @@ export interface HttpServerOptions extends Omit<HttpAppOptions, 'relay' | 'logge
   fd?: number | undefined; // an already listening socket (systemd socket activation) instead of host/port
 }
 
-export interface HttpServer {
+// A door of the host. From SIGTERM on (stopAccepting), /healthz answers 503 and answers carry
+// `Connection: close`, still listening; close() stops listening and waits up to timeoutMs for
+// open connections to finish, then ends them.
+export interface HttpServer extends Door {
   host: string;
   port: number;
-  // From SIGTERM on: /healthz answers 503, answers carry `Connection: close`; still listening.
-  startDrain(): void;
-  // Stops listening and waits up to timeoutMs for open connections to finish, then ends them.
-  close(timeoutMs: number): Promise<void>;
 }
 
 // A relay answer written straight on a socket the HTTP parser cannot serve (connection limit,
@@ -132,7 +132,8 @@ export async function startHttpServer(options: HttpServerOptions, relay: Relay, 
   return {
     host: address.address,
     port: address.port,
-    startDrain() {
+    label: `HTTP on ${address.address}:${address.port}`,
+    stopAccepting() {
       draining = true;
     },
     async close(timeoutMs) {

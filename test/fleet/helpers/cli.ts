@@ -29,8 +29,8 @@ export interface RunningAgent {
 }
 
 // Starts `uscmdrelay agent …` and resolves when it logs `ready` (`agent ready`, or `queue ready`).
-export async function startCliAgent(args: readonly string[], ready = 'agent ready'): Promise<RunningAgent> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'agent', '--log-level', 'debug', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startCliAgent(args: readonly string[], ready = 'agent ready', env: NodeJS.ProcessEnv = {}): Promise<RunningAgent> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'agent', '--log-level', 'debug', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Array<Record<string, unknown>> = [];
   let buffered = '';
   let stderr = '';

@@ -1,7 +1,8 @@
 // In-process agents and senders on real NATS connections, one connection per "host".
 import { createPrivateKey } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { connectNats, generateIdentity, startAgent, type FleetAgent, type Identity } from '../../../src/fleet/index.js';
+import { connectNats, generateIdentity, type Identity } from '../../../src/fleet/index.js';
+import { startAgent, type FleetAgent } from '../../../src/server/nats/index.js';
 import { captureLog, recordingRelay, snapshotWithSigners, type CapturedLog, type RecordedRun } from './fakes.js';
 
 export function newIdentity(): Identity {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connectNats, queueFleetRequest, readQueueResults, startQueueAgent, type FleetRequest, type Identity, type QueueAgent, type QueueSendResult, type ResultsReport } from '../../../src/fleet/index.js';
+import { connectNats, queueFleetRequest, readQueueResults, type FleetRequest, type Identity, type QueueSendResult, type ResultsReport } from '../../../src/fleet/index.js';
+import { startQueueAgent, type QueueAgent } from '../../../src/server/nats/index.js';
 import { captureLog, eventually, recordingRelay, snapshotWithSigners, type CapturedLog, type RecordedRun } from './fakes.js';
 import { newIdentity } from './fleet.js';
 

@@ -1,7 +1,7 @@
 // Writes stream-mode events to the client, honouring backpressure (SPEC 2.3).
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
-import { outputEventLine, type OutputListener } from '../exec/index.js';
+import { outputEventLine, type OutputListener } from '../../exec/index.js';
 
 // When the socket's buffer is full the returned promise makes exec pause the command's pipes
 // until the client has read; a vanished client releases the pause at once.

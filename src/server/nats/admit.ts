@@ -1,10 +1,8 @@
 // The agent's door checks on a request envelope (SPEC 9), in order: aimed at me, signed,
 // signer known, fresh timestamp, unseen nonce. Like a TLS handshake this proves who sent it;
 // what that signer may run is still the core road's decision.
-import type { RequestEnvelope } from './envelope.js';
+import { matchesTarget, verifyBody, type RequestEnvelope } from '../../fleet/index.js';
 import type { ReplayCache } from './replay.js';
-import { verifyBody } from './sign.js';
-import { matchesTarget } from './target.js';
 
 export interface AdmitContext {
   agentName: string;

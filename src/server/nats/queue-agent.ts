@@ -5,20 +5,32 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { JetStreamApiCodes, type JsMsg } from '@nats-io/jetstream';
 import type { ConfigSnapshot } from '../../config/index.js';
+import {
+  decodeQueued,
+  decodeRecord,
+  durableName,
+  ensureAgentConsumer,
+  fitRecord,
+  isApiError,
+  openQueue,
+  QUEUE_STREAM,
+  queueSubject,
+  registerAgent,
+  RESULTS_STREAM,
+  resultSubject,
+  type Identity,
+  type QueueHandles,
+  type QueueRecord,
+  type QueueRecordState,
+  type QueuedEnvelope,
+} from '../../fleet/index.js';
 import { announce, type Logger } from '../../log/index.js';
 import { isKnownSigner } from '../../auth/index.js';
 import type { RelayResponse } from '../../protocol/index.js';
 import type { Relay } from '../../relay/index.js';
-import type { Identity } from '../identity.js';
-import { askRoad } from '../to-road.js';
-import { admitQueued } from './admit.js';
-import { decodeQueued, decodeRecord } from './decode.js';
-import type { QueueRecord, QueueRecordState, QueuedEnvelope } from './envelope.js';
-import { durableName, QUEUE_STREAM, queueSubject, RESULTS_STREAM, resultSubject } from './names.js';
+import { askRoad } from '../../fleet/to-road.js';
 import { NonceStore } from './nonce-store.js';
-import { fitRecord } from './records.js';
-import { registerAgent } from './registry.js';
-import { ensureAgentConsumer, isApiError, openQueue, type QueueHandles } from './setup.js';
+import { admitQueued } from './queue-admit.js';
 
 export interface QueueAgentOptions {
   connection: NatsConnection;

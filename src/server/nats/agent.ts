@@ -1,19 +1,15 @@
 // The agent: the fleet's door onto the core road. It turns signed broker messages into road
 // requests whose credential is the proven signer, and the road's responses into signed replies.
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import type { ConfigSnapshot } from '../config/index.js';
-import { announce, type Logger } from '../log/index.js';
-import { isKnownSigner } from '../auth/index.js';
-import type { Relay } from '../relay/index.js';
-import { clampTimerMs } from '../timers/index.js';
+import { isKnownSigner } from '../../auth/index.js';
+import type { ConfigSnapshot } from '../../config/index.js';
+import { decodeEnvelope, REQUEST_SUBJECT, signBody, type AckEnvelope, type Identity, type RequestEnvelope, type ResponseEnvelope } from '../../fleet/index.js';
+import { askRoad } from '../../fleet/to-road.js';
+import { announce, type Logger } from '../../log/index.js';
+import type { Relay } from '../../relay/index.js';
+import { clampTimerMs } from '../../timers/index.js';
 import { admitRequest } from './admit.js';
-import { decodeEnvelope } from './decode.js';
-import type { AckEnvelope, RequestEnvelope, ResponseEnvelope } from './envelope.js';
-import type { Identity } from './identity.js';
 import { ReplayCache } from './replay.js';
-import { signBody } from './sign.js';
-import { askRoad } from './to-road.js';
-import { REQUEST_SUBJECT } from './subjects.js';
 
 export interface AgentOptions {
   connection: NatsConnection;

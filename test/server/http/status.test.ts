@@ -2,8 +2,8 @@
 // HTTP status (the integration tests prove the same through the real daemon, save 9999).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { codes, type CodeName } from '../../src/protocol/index.js';
-import { httpStatusOf } from '../../src/server/http/status.js';
+import { codes, type CodeName } from '../../../src/protocol/index.js';
+import { httpStatusOf } from '../../../src/server/http/status.js';
 
 const EXPECTED: Record<CodeName, number> = {
   OK: 200,

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { admitRequest, generateIdentity, ReplayCache, signBody, type AdmitContext, type Identity, type RequestEnvelope } from '../../src/fleet/index.js';
+import { generateIdentity, signBody, type Identity, type RequestEnvelope } from '../../../src/fleet/index.js';
+import { admitRequest, ReplayCache, type AdmitContext } from '../../../src/server/nats/index.js';
 
 function identity(): Identity {
   const { pem, publicKey } = generateIdentity();

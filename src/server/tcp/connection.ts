@@ -1,10 +1,10 @@
 // One client connection: frame one request, hand it to the core, write events and the answer.
 import type { Socket } from 'node:net';
-import { StopSwitch } from '../exec/index.js';
-import type { Logger } from '../log/index.js';
-import { decodeRequestBody, encodeLine, readRequest, RelayError, RequestFramer, type CodeName, type FrameState, type RelayResponse } from '../protocol/index.js';
-import { remoteOf, type Caller, type Relay, type RoadEntry } from '../relay/index.js';
-import { clampTimerMs, setLongTimeout } from '../timers/index.js';
+import { StopSwitch } from '../../exec/index.js';
+import type { Logger } from '../../log/index.js';
+import { decodeRequestBody, encodeLine, readRequest, RelayError, RequestFramer, type CodeName, type FrameState, type RelayResponse } from '../../protocol/index.js';
+import { remoteOf, type Caller, type Relay, type RoadEntry } from '../../relay/index.js';
+import { clampTimerMs, setLongTimeout } from '../../timers/index.js';
 import { streamWriter } from './stream-writer.js';
 
 export interface ConnectionBounds {

@@ -1,8 +1,7 @@
 // The queue agent's checks on a stored copy (SPEC 9.1), in order: for me, signed, signer known,
 // timestamp fresh against the time JetStream stored it (with the copy's own --expire as the
 // window), nonce unseen, not expired. Only a copy that passes all of them is taken and run.
-import { verifyBody } from '../sign.js';
-import type { QueuedEnvelope } from './envelope.js';
+import { verifyBody, type QueuedEnvelope } from '../../fleet/index.js';
 
 export interface QueueAdmitContext {
   agentName: string;

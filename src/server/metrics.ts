@@ -2,7 +2,7 @@
 // transports, relay codes and fixed reasons only: never a key, never client input.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RelayObserver } from '../relay/index.js';
-import type { ConnectionGate } from '../server/index.js';
+import type { ConnectionGate } from './connection-limits.js';
 
 export interface MetricSources {
   commandsRunning: () => number;

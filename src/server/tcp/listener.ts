@@ -2,12 +2,13 @@
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Logger } from '../log/index.js';
-import { encodeLine, RelayError } from '../protocol/index.js';
-import { formatRemote, remoteOf, type Caller, type Relay } from '../relay/index.js';
-import { setLongTimeout } from '../timers/index.js';
+import type { Door } from '../../host/index.js';
+import type { Logger } from '../../log/index.js';
+import { encodeLine, RelayError } from '../../protocol/index.js';
+import { formatRemote, remoteOf, type Caller, type Relay } from '../../relay/index.js';
+import { setLongTimeout } from '../../timers/index.js';
 import { serveConnection, type ConnectionBounds } from './connection.js';
-import { refusalDetail, type ConnectionGate } from './connection-limits.js';
+import { refusalDetail, type ConnectionGate } from '../connection-limits.js';
 
 export interface ServerOptions extends ConnectionBounds {
   host: string;
@@ -17,13 +18,11 @@ export interface ServerOptions extends ConnectionBounds {
   fd?: number | undefined; // an already listening socket (systemd socket activation) instead of host/port
 }
 
-export interface RelayServer {
+// A door of the host: stopAccepting() stops accepting new connections (open ones go on);
+// close() waits up to timeoutMs for open connections to finish their answers, then ends the rest.
+export interface RelayServer extends Door {
   host: string;
   port: number;
-  // Stops accepting new connections; open ones go on.
-  stopAccepting(): void;
-  // Waits up to timeoutMs for open connections to finish their answers, then ends the rest.
-  closeConnections(timeoutMs: number): Promise<void>;
 }
 
 // How long a refused connection may take to get its 9001 (and, on TLS, its handshake).
@@ -128,13 +127,16 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
   server.on('error', (error) => logger.error({ err: error }, 'listener error'));
   // A passed socket may be a Unix one (ListenStream=/path): its address is the path, port 0.
   const address: AddressInfo | string | null = server.address();
+  const host = typeof address === 'string' ? address : (address?.address ?? '');
+  const port = typeof address === 'string' ? 0 : (address?.port ?? 0);
   return {
-    host: typeof address === 'string' ? address : (address?.address ?? ''),
-    port: typeof address === 'string' ? 0 : (address?.port ?? 0),
+    host,
+    port,
+    label: `listening on ${host}:${port}`,
     stopAccepting: () => {
       server.close();
     },
-    closeConnections: async (timeoutMs) => {
+    close: async (timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
       while (sockets.size > 0 && Date.now() < deadline) await delay(20);
       for (const socket of sockets) socket.destroy();
