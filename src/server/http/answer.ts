@@ -1,8 +1,8 @@
 // Hands one request to the road and writes the relay's answer: one JSON body, or a stream of
 // events (NDJSON or server-sent events) honouring backpressure, then the final response.
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
+import { drained } from '../drained.js';
 import type { OutputEvent, RelayResponse } from '../../protocol/index.js';
 import type { Caller, Relay, ValueCredential } from '../../relay/index.js';
 import type { AnswerMode } from './request-parts.js';
@@ -69,10 +69,7 @@ export async function answerStream(reply: FastifyReply, call: RoadCall, mode: Ex
     writeHead(200);
     if (res.write(format(event))) return undefined;
     // Full: exec pauses the command's pipes until the client has read (or gone).
-    return Promise.race([once(res, 'drain'), once(res, 'close')]).then(
-      () => undefined,
-      () => undefined,
-    );
+    return drained(res);
   };
   const io = { onOutput, clientGone: clientGoneSignal(res) };
   const response = await call.relay.handleValue(call.value, call.credential, { stream: true }, call.caller, io);
