@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { loadConfigSnapshot } from '../src/config/index.js';
-import { connectNats, generateIdentity, loadIdentity, sendFleetRequest, startAgent, type FleetAgent } from '../src/fleet/index.js';
+import { connectNats, generateIdentity, loadIdentity, sendFleetRequest } from '../src/fleet/index.js';
 import { createLogger } from '../src/log/index.js';
 import { createRelay } from '../src/relay/index.js';
+import { startAgent, type FleetAgent } from '../src/server/nats/index.js';
 import { startNatsServer } from '../test/fleet/helpers/nats-server.js';
 
 export interface FleetBenchFigures {

@@ -20,6 +20,3 @@ export { readTrustFile } from './trust.js';
 export { parseDuration } from './duration.js';
 export * from './queue/index.js';
 export type { QueueNote } from './collect.js';
-// The agent moved to src/server/nats; bench/fleet.ts (outside this change) still imports it from
-// here. Last, so the fleet's own modules are evaluated before the agent that imports them.
-export { startAgent, type FleetAgent } from '../server/nats/index.js';

@@ -1,10 +1,10 @@
 // Hands one request to the road and writes the relay's answer: one JSON body, or a stream of
 // events (NDJSON or server-sent events) honouring backpressure, then the final response.
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { RelayError, type OutputEvent, type RelayResponse } from '../../protocol/index.js';
 import type { Caller, Relay, RequestIo, RoadEntry } from '../../relay/index.js';
+import { drained } from '../drained.js';
 import type { AnswerMode } from './request-parts.js';
 import { httpStatusOf } from './status.js';
 
@@ -74,10 +74,7 @@ export async function answerStream(reply: FastifyReply, call: RoadCall, mode: Ex
     writeHead(200);
     if (res.write(format(event))) return undefined;
     // Full: exec pauses the command's pipes until the client has read (or gone).
-    return Promise.race([once(res, 'drain'), once(res, 'close')]).then(
-      () => undefined,
-      () => undefined,
-    );
+    return drained(res);
   };
   const io = { onOutput, clientGone: clientGoneSignal(res) };
   const response = await roadResponse(call, io);

@@ -1,7 +1,7 @@
 // Writes stream-mode events to the client, honouring backpressure (SPEC 2.3).
-import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { outputEventLine, type OutputListener } from '../../exec/index.js';
+import { drained } from '../drained.js';
 
 // When the socket's buffer is full the returned promise makes exec pause the command's pipes
 // until the client has read; a vanished client releases the pause at once.
@@ -9,9 +9,6 @@ export function streamWriter(socket: Socket): OutputListener {
   return (event) => {
     if (socket.destroyed || socket.writableEnded) return;
     if (socket.write(outputEventLine(event))) return;
-    return Promise.race([once(socket, 'drain'), once(socket, 'close')]).then(
-      () => undefined,
-      () => undefined,
-    );
+    return drained(socket);
   };
 }
