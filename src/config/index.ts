@@ -12,5 +12,5 @@ export { readIni } from './ini-reader.js';
 export { authSectionLabel } from './auth-conf.js';
 export { mergeIni } from './ini-merge.js';
 export { privateFileProblem } from './private-file.js';
-export { DEFAULT_MAX_PAYLOAD } from './command-spec.js';
+export { DEFAULT_MAX_PAYLOAD } from './command-options.js';
 export { namesPositionalParameter, shellScript } from './shell-script.js';
