@@ -8,7 +8,7 @@ import { parseEnv, parsePassEnv } from './environment-options.js';
 import { parseByteCount, parsePositiveInteger, parseTimeout } from './limit-options.js';
 import { accept, reject, type OptionResult } from './option-result.js';
 import { parseCwd } from './place-options.js';
-import { parseArgPattern, parseArgsPolicy, parseBoolean, parseChoice, parseLogmask } from './policy-options.js';
+import { parseArgPattern, parseArgsPolicy, parseBoolean, parseChoice, parseLogmask } from './option-values.js';
 import type { DaemonDefaults, DisconnectPolicy, PayloadMode } from './types.js';
 
 export const DEFAULT_MAX_PAYLOAD = 262144;
