@@ -3,12 +3,23 @@
 // is read, its default and one line of documentation. The table's order is the order
 // `unknown option (known: …)` lists them in; CommandSpec's option fields are derived from it.
 import type { AccountDirectory } from './accounts.js';
-import { parseCommandLine } from './command-line.js';
-import { parseEnv, parsePassEnv } from './environment-options.js';
-import { parseByteCount, parsePositiveInteger, parseTimeout } from './limit-options.js';
-import { accept, reject, type OptionResult } from './option-result.js';
-import { parseCwd } from './place-options.js';
-import { parseArgPattern, parseArgsPolicy, parseBoolean, parseChoice, parseLogmask } from './option-values.js';
+import {
+  accept,
+  parseArgPattern,
+  parseArgsPolicy,
+  parseBoolean,
+  parseByteCount,
+  parseChoice,
+  parseCommandLine,
+  parseCwd,
+  parseEnv,
+  parseLogmask,
+  parsePassEnv,
+  parsePositiveInteger,
+  parseTimeout,
+  reject,
+  type OptionResult,
+} from './option-values.js';
 import type { DaemonDefaults, DisconnectPolicy, PayloadMode } from './types.js';
 
 export const DEFAULT_MAX_PAYLOAD = 262144;
