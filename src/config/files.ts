@@ -1,8 +1,53 @@
-// Reads the copies of one configuration file, checking what must be checked before trusting them.
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
-import { candidatePaths } from './search-path.js';
-import { privateFileProblem } from './private-file.js';
+// The configuration files on disk: where they are looked for (SPEC 3.1), the check a file holding
+// keys must pass, and reading them strictly as UTF-8, checking before trusting.
+import { closeSync, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { ConfigProblem } from './types.js';
+
+// The directories searched without --config-dir, in the order later ones override earlier ones.
+export function defaultSearchDirs(): string[] {
+  return ['/etc/uscmdrelay', '/etc/opt/uscmdrelay', join(homedir(), '.config', 'uscmdrelay')];
+}
+
+// The candidate paths of one file: DIR/name alone with --config-dir, else one per search directory.
+export function candidatePaths(name: string, configDir: string | undefined, searchDirs: readonly string[]): string[] {
+  return configDir === undefined ? searchDirs.map((dir) => join(dir, name)) : [join(configDir, name)];
+}
+
+// Whether a file with this mode gives its group or others any access: a file holding keys (or
+// their hashes, or a private identity) must be its owner's alone.
+export function accessibleByGroupOrOthers(mode: number): boolean {
+  return (mode & 0o077) !== 0;
+}
+
+// The problem with a key file's owner or mode, or null when only the daemon's user can touch it
+// (auth.conf holds keys or their hashes: the original refused one that others could read).
+export function privateFileProblem(stats: Pick<Stats, 'uid' | 'mode'>, file: string): ConfigProblem | null {
+  const mode = (stats.mode & 0o7777).toString(8).padStart(4, '0');
+  const uid = typeof process.getuid === 'function' ? process.getuid() : null;
+  if (uid !== null && stats.uid !== uid) {
+    return { file, message: `must be owned by the daemon's user (uid ${uid}), not uid ${stats.uid} (mode ${mode})` };
+  }
+  if (accessibleByGroupOrOthers(stats.mode)) {
+    return { file, message: `must not be accessible by group or others (mode ${mode}); run chmod 600 ${file}` };
+  }
+  return null;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+// Reads a whole file (a path or an open descriptor) as UTF-8, or null when its bytes are not
+// UTF-8: a configuration is refused, never read with replacement characters that change its
+// meaning. Errors reading the file are thrown.
+export function readUtf8File(file: string | number): string | null {
+  const bytes = readFileSync(file);
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
 
 export interface ConfigFileText {
   file: string;
@@ -22,8 +67,6 @@ export interface ReadConfigFilesOptions {
   mustBePrivate: boolean;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 // Reads one file; a file that is absent where absence is allowed yields null and no problem.
 function readOne(file: string, absentIsProblem: boolean, mustBePrivate: boolean): ConfigFileText | ConfigProblem | null {
   let fd: number;
@@ -42,12 +85,13 @@ function readOne(file: string, absentIsProblem: boolean, mustBePrivate: boolean)
       const problem = privateFileProblem(stats, file);
       if (problem !== null) return problem;
     }
+    let text: string | null;
     try {
-      return { file, text: utf8.decode(readFileSync(fd)) };
+      text = readUtf8File(fd);
     } catch (error) {
-      if (error instanceof TypeError) return { file, message: 'not valid UTF-8' };
       return { file, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
     }
+    return text === null ? { file, message: 'not valid UTF-8' } : { file, text };
   } finally {
     closeSync(fd);
   }
