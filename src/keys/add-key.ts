@@ -4,7 +4,7 @@ import { authFileCandidates, authFileToWrite } from './auth-files.js';
 import { checkAllowFrom, checkClusters, checkDescription, checkLabel } from './check-values.js';
 import { generateKey } from './generate-key.js';
 import { KeyToolError } from './key-tool-error.js';
-import { readAuthFile } from './read-auth-file.js';
+import { readAuthFile } from './auth-file.js';
 import { lineEndOf, splitKeepingEnds } from './text-lines.js';
 import { writePrivateFile } from './write-private-file.js';
 

@@ -1,7 +1,7 @@
 // `key list` (SPEC 7.3): every key of auth.conf by label and form, never the key itself.
 import { hashKey, labelForOriginalKey, type IniDocument, type IniSection } from '../config/index.js';
 import { authFileCandidates } from './auth-files.js';
-import { readAuthFile } from './read-auth-file.js';
+import { readAuthFile } from './auth-file.js';
 
 // original: the section name is the key; hashed: key_sha256; signer: a fleet public_key (SPEC 9).
 export type KeyForm = 'original' | 'hashed' | 'signer';

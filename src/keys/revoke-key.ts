@@ -2,7 +2,7 @@
 import { hashKey, labelForOriginalKey, type IniDocument, type IniSection } from '../config/index.js';
 import { authFileCandidates } from './auth-files.js';
 import { KeyToolError } from './key-tool-error.js';
-import { readAuthFile } from './read-auth-file.js';
+import { readAuthFile } from './auth-file.js';
 import { removalRange } from './removal-range.js';
 import { splitKeepingEnds } from './text-lines.js';
 import { writePrivateFile } from './write-private-file.js';
