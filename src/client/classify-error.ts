@@ -1,5 +1,5 @@
 // Turns a socket or TLS error into a ClientError that says what went wrong in a user's words.
-import { ClientError } from './client-error.js';
+import { ClientError } from './errors.js';
 
 const CONNECT_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection refused (is the relay running on that port?)',

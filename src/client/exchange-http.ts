@@ -3,11 +3,11 @@
 // JSON body or, when streaming, NDJSON lines: the same lines the TCP door writes.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { ClientError } from './client-error.js';
+import { ClientError } from './errors.js';
 import { classifyError } from './classify-error.js';
 import type { WireRequest } from './build-request.js';
-import { tlsSettings } from './connect.js';
-import { parseAnswerLine } from './parse-line.js';
+import { tlsSettings } from './connection.js';
+import { parseAnswerLine } from './answer.js';
 import { readLines } from './read-lines.js';
 import type { AnswerLine, ConnectionOptions } from './types.js';
 

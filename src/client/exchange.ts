@@ -1,11 +1,11 @@
 // One request on one connection: send the line, yield the answer's lines up to the final response.
 import { setLongTimeout } from '../timers/index.js';
-import { ClientError } from './client-error.js';
+import { ClientError } from './errors.js';
 import { classifyError } from './classify-error.js';
 import type { WireRequest } from './build-request.js';
-import { openConnection, targetOf } from './connect.js';
+import { openConnection, targetOf } from './connection.js';
 import { exchangeHttp } from './exchange-http.js';
-import { parseAnswerLine } from './parse-line.js';
+import { parseAnswerLine } from './answer.js';
 import { readLines } from './read-lines.js';
 import type { AnswerLine, ConnectionOptions } from './types.js';
 

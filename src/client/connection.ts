@@ -3,7 +3,7 @@ import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { isIP } from 'node:net';
 import { setLongTimeout } from '../timers/index.js';
-import { ClientError } from './client-error.js';
+import { ClientError } from './errors.js';
 import { classifyError } from './classify-error.js';
 import type { ConnectionOptions } from './types.js';
 

@@ -1,6 +1,6 @@
 // Gives meaning to one line of the answer: an output event (SPEC 2.3) or the final response (2.2).
 import type { OutputEvent, RelayResponse } from '../protocol/index.js';
-import { ClientError } from './client-error.js';
+import { ClientError } from './errors.js';
 
 // null: an event this client does not know (from a newer relay), to be skipped.
 export type ParsedLine = OutputEvent | RelayResponse | null;
