@@ -50,11 +50,16 @@ export function buildCommandSpec(source: CommandSource, context: CommandContext,
       // The map is keyed by the declaration, so what it holds for one is that declaration's T.
       if (settings.has(declared)) return settings.get(declared) as T;
       const written = source.options.get(declared.name);
-      const result = written === undefined ? undefined : declared.parse(written.value, optionContext);
-      if (written === undefined && declared.required === true) problemAt(undefined, declared.name, 'required');
-      // A bad value is a problem and the default stays.
-      if (written !== undefined && result?.ok === false) problemAt(written, declared.name, result.message);
-      const value = result?.ok === true ? result.value : declared.fallback(optionContext);
+      let value: T;
+      if (written === undefined) {
+        if (declared.required === true) problemAt(undefined, declared.name, 'required');
+        value = declared.fallback(optionContext);
+      } else {
+        const result = declared.parse(written.value, optionContext);
+        // A bad value is a problem and the default stays.
+        if (!result.ok) problemAt(written, declared.name, result.message);
+        value = result.ok ? result.value : declared.fallback(optionContext);
+      }
       settings.set(declared, value);
       return value;
     },

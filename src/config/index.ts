@@ -1,5 +1,7 @@
-// The config folder's one door: load the snapshot, and the pieces other folders reuse
-// (the key tool reads auth.conf with readIni; the fleet checks public keys; the CLI prints problems).
+// The config folder's one door: load the snapshot, and the pieces other folders reuse (the key
+// tool reads auth.conf with readIni and checks values with the daemon's parsers and label rule;
+// the fleet checks public keys; the client and the fleet check key files' modes; the CLI prints
+// problems).
 export type * from './types.js';
 export type { IniDocument, IniOption, IniReadResult, IniSection, IniSyntaxError } from './ini-types.js';
 export type { LoadConfigOptions } from './load-snapshot.js';
