@@ -3,13 +3,10 @@
 // JSON body or, when streaming, NDJSON lines: the same lines the TCP door writes.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { ClientError } from './client-error.js';
-import { classifyError } from './classify-error.js';
-import type { WireRequest } from './build-request.js';
-import { tlsSettings } from './connect.js';
-import { parseAnswerLine } from './parse-line.js';
-import { readLines } from './read-lines.js';
-import type { AnswerLine, ConnectionOptions } from './types.js';
+import { ClientError, classifyError } from './errors.js';
+import { tlsSettings } from './connection.js';
+import { parseAnswerLine, readLines } from './answer.js';
+import type { AnswerLine, ConnectionOptions, WireRequest } from './types.js';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 

@@ -1,13 +1,11 @@
 // One request on one connection: send the line, yield the answer's lines up to the final response.
+import type { RelayResponse } from '../protocol/index.js';
 import { setLongTimeout } from '../timers/index.js';
-import { ClientError } from './client-error.js';
-import { classifyError } from './classify-error.js';
-import type { WireRequest } from './build-request.js';
-import { openConnection, targetOf } from './connect.js';
+import { ClientError, classifyError } from './errors.js';
+import { openConnection, targetOf } from './connection.js';
 import { exchangeHttp } from './exchange-http.js';
-import { parseAnswerLine } from './parse-line.js';
-import { readLines } from './read-lines.js';
-import type { AnswerLine, ConnectionOptions } from './types.js';
+import { parseAnswerLine, readLines } from './answer.js';
+import type { AnswerLine, ConnectionOptions, WireRequest } from './types.js';
 
 // Ends after the line that carries `code`; throws a ClientError when there is none.
 export async function* exchange(options: ConnectionOptions, request: WireRequest): AsyncGenerator<AnswerLine> {
@@ -50,4 +48,13 @@ export async function* exchange(options: ConnectionOptions, request: WireRequest
   const hint =
     lines > 0 ? '' : options.tls ? ' (does the relay accept your client certificate?)' : ' (if the relay serves TLS, use --tls)';
   throw new ClientError('closed', `connection to ${target} closed without a response${hint}`);
+}
+
+// The exchange's final response and its line as the relay wrote it; output events are skipped.
+export async function exchangeOnce(options: ConnectionOptions, request: WireRequest): Promise<AnswerLine & { message: RelayResponse }> {
+  for await (const line of exchange(options, request)) {
+    const message = line.message;
+    if ('code' in message) return { raw: line.raw, message };
+  }
+  throw new Error('unreachable: exchange ends with a response or throws');
 }

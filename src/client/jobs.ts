@@ -1,10 +1,9 @@
 // Detached jobs from the client's side (SPEC 10): start one, read its record and output by
 // offset, follow it to its end, list this key's jobs, cancel one.
 import { codes, type JobView, type RelayResponse } from '../protocol/index.js';
-import type { WireRequest } from './build-request.js';
 import { call } from './call.js';
-import { exchange } from './exchange.js';
-import type { AnswerLine, CallOptions, ConnectionOptions } from './types.js';
+import { exchangeOnce } from './exchange.js';
+import type { CallOptions, ConnectionOptions, WireRequest } from './types.js';
 
 export interface JobOptions extends ConnectionOptions {
   jobId: string;
@@ -22,14 +21,6 @@ export type JobFollowEvent = { event: 'output'; data: string; raw: string | null
 
 // The longest a relay holds one answer (SPEC 10).
 export const MAX_JOB_WAIT_S = 60;
-
-async function exchangeOnce(options: ConnectionOptions, request: WireRequest): Promise<AnswerLine & { message: RelayResponse }> {
-  for await (const line of exchange(options, request)) {
-    const message = line.message;
-    if ('code' in message) return { raw: line.raw, message };
-  }
-  throw new Error('unreachable: exchange ends with a response or throws');
-}
 
 // Starts the command as a job: the response's `job_id` names it (code 0, "Job started").
 export function startJob(options: CallOptions): Promise<RelayResponse> {

@@ -33,6 +33,9 @@ export interface CallOptions extends ConnectionOptions {
   detach?: boolean; // start a job and answer at once with its `job_id` (SPEC 10)
 }
 
+// The request object of SPEC 2.1 as sent: only the fields that were given.
+export type WireRequest = Record<string, unknown> & { auth_key: string };
+
 export interface ResultEvent {
   event: 'result';
   response: RelayResponse;

@@ -20,16 +20,29 @@ function effectiveOptions(document: IniDocument, section: IniSection): Map<strin
   return new Map([...document.defaults, ...section.options]);
 }
 
+// How a section holds its key: its name is the key (original), or it is a label for a key's
+// SHA-256 (hashed, key_sha256) or for a fleet sender's public key (signer, public_key).
+export type KeyForm = 'original' | 'hashed' | 'signer';
+
+// The form of a section whose options (with [DEFAULT]'s) are these.
+function formOf(options: ReadonlyMap<string, IniOption>): KeyForm {
+  return options.has('key_sha256') ? 'hashed' : options.has('public_key') ? 'signer' : 'original';
+}
+
+// The form of the section of auth.conf named sectionName, as the daemon reads it.
+export function authSectionForm(document: IniDocument, sectionName: string): KeyForm {
+  const section = document.sections.get(sectionName);
+  return formOf(section === undefined ? document.defaults : effectiveOptions(document, section));
+}
+
 // The name an auth.conf section may be shown by: its label, never the key an original-form name is.
 export function authSectionLabel(document: IniDocument, sectionName: string): string {
-  const section = document.sections.get(sectionName);
-  const options = section === undefined ? document.defaults : effectiveOptions(document, section);
-  if (sectionName === 'DEFAULT' || options.has('key_sha256') || options.has('public_key')) return sectionName;
+  if (sectionName === 'DEFAULT' || authSectionForm(document, sectionName) !== 'original') return sectionName;
   return labelForOriginalKey(hashKey(sectionName));
 }
 
 // Parses auth_clusters: a shlex list of cluster names, or `*` alone for every cluster.
-function parseClusters(value: string): { ok: true; clusters: '*' | ReadonlySet<string> } | { ok: false; message: string } {
+export function parseClusters(value: string): { ok: true; clusters: '*' | ReadonlySet<string> } | { ok: false; message: string } {
   let names: string[];
   try {
     names = shlexSplit(value);
@@ -77,7 +90,7 @@ function buildKeyEntry(document: IniDocument, section: IniSection, problems: Con
     if (isEd25519PublicKey(publicKeyOption.value)) publicKey = publicKeyOption.value;
     else problem(publicKeyOption, 'must be an ed25519 public key: 43 characters of unpadded base64url');
   }
-  if (hashOption === undefined && publicKeyOption === undefined) keyHash = hashKey(section.name);
+  if (formOf(options) === 'original') keyHash = hashKey(section.name);
 
   let clusters: '*' | ReadonlySet<string> = new Set();
   const clustersOption = options.get('auth_clusters');

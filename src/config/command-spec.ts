@@ -1,23 +1,9 @@
-// One command of relays.conf, every option checked and resolved against the daemon defaults.
+// One command of relays.conf: every option of the table in command-options.ts read, checked and
+// resolved against the daemon defaults.
 import type { AccountDirectory } from './accounts.js';
-import { parseCommandLine } from './command-line.js';
-import { parseEnv, parsePassEnv } from './environment-options.js';
+import { COMMAND_OPTIONS, type CommandOption, type CommandSettings, type OptionContext } from './command-options.js';
 import type { IniOption } from './ini-types.js';
-import { parseByteCount, parsePositiveInteger, parseTimeout } from './limit-options.js';
-import type { OptionResult } from './option-result.js';
-import { parseCwd, resolveRunAs } from './place-options.js';
-import { parseArgPattern, parseArgsPolicy, parseBoolean, parseChoice, parseLogmask } from './policy-options.js';
-import type { CommandSpec, ConfigProblem, DaemonDefaults, PayloadMode, DisconnectPolicy } from './types.js';
-
-// The options a [cluster::name] section may hold (SPEC 5.2).
-export const COMMAND_OPTIONS: ReadonlySet<string> = new Set([
-  'command', 'description', 'timeout', 'max_output', 'user', 'group', 'cwd', 'env', 'pass_env', 'args',
-  'arg_pattern', 'payload', 'max_payload', 'concurrency', 'logmask', 'shell', 'on_disconnect',
-]);
-
-export const DEFAULT_MAX_PAYLOAD = 262144;
-const PAYLOAD_MODES: readonly PayloadMode[] = ['none', 'stdin', 'file'];
-const DISCONNECT_POLICIES: readonly DisconnectPolicy[] = ['continue', 'kill'];
+import type { CommandSpec, ConfigProblem, DaemonDefaults } from './types.js';
 
 export interface CommandSource {
   cluster: string;
@@ -33,6 +19,14 @@ export interface CommandContext {
   accounts: AccountDirectory;
 }
 
+// A snapshot's arrays and plain objects are frozen; Maps, Sets and RegExps are only ever read.
+function frozen<T>(value: T): T {
+  if (Array.isArray(value) || (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype)) {
+    return Object.freeze(value);
+  }
+  return value;
+}
+
 // Builds a CommandSpec, pushing a problem for every bad option; null when any option is bad.
 export function buildCommandSpec(source: CommandSource, context: CommandContext, problems: ConfigProblem[]): CommandSpec | null {
   const before = problems.length;
@@ -45,54 +39,45 @@ export function buildCommandSpec(source: CommandSource, context: CommandContext,
       message,
     });
   };
-  // Parses an option if present; a bad value is a problem and the default stays.
-  const read = <T>(name: string, parse: (value: string) => OptionResult<T>, fallback: T): T => {
-    const option = source.options.get(name);
-    if (option === undefined) return fallback;
-    const result = parse(option.value);
-    if (result.ok) return result.value;
-    problemAt(option, name, result.message);
-    return fallback;
+
+  // Each option is read once, when first asked for: an option another depends on (command's
+  // splitting depends on shell) is read, and its problem reported, before that other one.
+  const settings = new Map<CommandOption<string, unknown>, unknown>();
+  const optionContext: OptionContext = {
+    ...context,
+    written: (name) => source.options.get(name)?.value,
+    setting: <T>(declared: CommandOption<string, T>): T => {
+      // The map is keyed by the declaration, so what it holds for one is that declaration's T.
+      if (settings.has(declared)) return settings.get(declared) as T;
+      const written = source.options.get(declared.name);
+      let value: T;
+      if (written === undefined) {
+        if (declared.required === true) problemAt(undefined, declared.name, 'required');
+        value = declared.fallback(optionContext);
+      } else {
+        const result = declared.parse(written.value, optionContext);
+        // A bad value is a problem and the default stays.
+        if (!result.ok) problemAt(written, declared.name, result.message);
+        value = result.ok ? result.value : declared.fallback(optionContext);
+      }
+      settings.set(declared, value);
+      return value;
+    },
   };
-
-  const { defaults } = context;
-  const shell = read('shell', parseBoolean, defaults.shellExec);
-  const commandOption = source.options.get('command');
-  let argv: readonly string[] = [];
-  if (commandOption === undefined) {
-    problemAt(undefined, 'command', 'required');
-  } else {
-    argv = read('command', (line) => parseCommandLine(line, shell), argv);
+  // Filled field by field from the table, so it holds exactly CommandSettings' fields.
+  const read: Record<string, unknown> = {};
+  for (const declared of COMMAND_OPTIONS) read[declared.field] = frozen(optionContext.setting<unknown>(declared));
+  if (problems.length > before) {
+    // Options are read in the table's order; the problems are listed in the order of the file.
+    const found = problems.splice(before).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    problems.push(...found);
+    return null;
   }
-  const runAs = resolveRunAs(context.accounts, source.options.get('user')?.value, source.options.get('group')?.value);
-  for (const problem of runAs.problems) problemAt(source.options.get(problem.option), problem.option, problem.message);
-
-  const spec: CommandSpec = {
+  return Object.freeze({
     cluster: source.cluster,
     name: source.name,
-    line: commandOption?.value ?? '',
-    argv: Object.freeze([...argv]),
-    description: source.options.get('description')?.value ?? '',
-    timeoutMs: read('timeout', parseTimeout, defaults.timeoutMs),
-    maxOutput: read('max_output', parseByteCount, defaults.maxOutput),
-    uid: runAs.runAs.uid,
-    gid: runAs.runAs.gid,
-    cwd: read('cwd', parseCwd, '/'),
-    env: read('env', parseEnv, new Map<string, string>()),
-    passEnv: Object.freeze([...read('pass_env', parsePassEnv, [])]),
-    args: Object.freeze(read('args', parseArgsPolicy, { min: 0, max: null })),
-    argPattern: read<RegExp | null>('arg_pattern', parseArgPattern, null),
-    payload: read('payload', (value) => parseChoice(value, PAYLOAD_MODES), 'none'),
-    maxPayload: read('max_payload', parseByteCount, DEFAULT_MAX_PAYLOAD),
-    concurrency: read<number | null>('concurrency', parsePositiveInteger, null),
-    logmask: read('logmask', parseLogmask, new Set<number>()),
-    shell,
-    onDisconnect: read('on_disconnect', (value) => parseChoice(value, DISCONNECT_POLICIES), 'continue'),
+    line: source.options.get('command')?.value ?? '',
+    ...(read as CommandSettings),
     origin: Object.freeze({ file: source.file, section: source.section }),
-  };
-  if (problems.length === before) return Object.freeze(spec);
-  // Options are checked in a fixed order; the problems are listed in the order of the file.
-  const found = problems.splice(before).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  problems.push(...found);
-  return null;
+  });
 }

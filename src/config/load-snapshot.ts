@@ -4,7 +4,7 @@ import { authSectionLabel, buildKeyEntries } from './auth-conf.js';
 import { ConfigError } from './problems.js';
 import { readIniFiles } from './read-ini-files.js';
 import { buildClusters } from './relays-conf.js';
-import { defaultSearchDirs } from './search-path.js';
+import { defaultSearchDirs } from './files.js';
 import type { ConfigProblem, ConfigSnapshot, DaemonDefaults } from './types.js';
 
 export interface LoadConfigOptions {

@@ -3,7 +3,7 @@ import { interpolateIni } from './ini-interpolate.js';
 import { mergeIni } from './ini-merge.js';
 import { readIni } from './ini-reader.js';
 import type { IniDocument, IniSyntaxError } from './ini-types.js';
-import { readConfigFiles, type ReadConfigFilesOptions } from './read-config-files.js';
+import { readConfigFiles, type ReadConfigFilesOptions } from './files.js';
 import type { ConfigProblem } from './types.js';
 
 export interface IniFilesReading {

@@ -1,6 +1,7 @@
 // relays.conf (SPEC 3.4): `[cluster]` sections of `name = command line`, and `[cluster::name]`
 // sections with the options of SPEC 5.2. Maps throughout: `__proto__` is just another name.
-import { buildCommandSpec, COMMAND_OPTIONS, type CommandContext } from './command-spec.js';
+import { COMMAND_OPTION_NAMES } from './command-options.js';
+import { buildCommandSpec, type CommandContext } from './command-spec.js';
 import type { IniDocument, IniOption, IniSection } from './ini-types.js';
 import type { CommandSpec, ConfigProblem } from './types.js';
 
@@ -74,9 +75,9 @@ function collectDefinitions(document: IniDocument, problems: ConfigProblem[]): M
 function extendedOptions(document: IniDocument, section: IniSection, problems: ConfigProblem[]): Map<string, IniOption> {
   const options = new Map<string, IniOption>();
   // Inherited keys that are not options are commands meant for the plain [cluster] sections.
-  for (const option of document.defaults.values()) if (COMMAND_OPTIONS.has(option.name)) options.set(option.name, option);
+  for (const option of document.defaults.values()) if (COMMAND_OPTION_NAMES.has(option.name)) options.set(option.name, option);
   for (const option of section.options.values()) {
-    if (COMMAND_OPTIONS.has(option.name)) {
+    if (COMMAND_OPTION_NAMES.has(option.name)) {
       options.set(option.name, option);
     } else {
       problems.push({
@@ -84,7 +85,7 @@ function extendedOptions(document: IniDocument, section: IniSection, problems: C
         line: option.line,
         section: section.name,
         option: option.name,
-        message: `unknown option (known: ${[...COMMAND_OPTIONS].join(', ')})`,
+        message: `unknown option (known: ${[...COMMAND_OPTION_NAMES].join(', ')})`,
       });
     }
   }

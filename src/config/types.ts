@@ -1,6 +1,7 @@
 // The configuration snapshot: one immutable value built from auth.conf and relays.conf.
 // SIGHUP builds a new one and swaps the reference; a request keeps the one it started with.
 import type { BlockList } from 'node:net';
+import type { CommandSettings } from './command-options.js';
 
 // Daemon-wide defaults that per-command options override (SPEC 1, 5.2).
 export interface DaemonDefaults {
@@ -24,28 +25,12 @@ export interface ConfigOrigin {
   section: string;
 }
 
-// One runnable command, every option resolved against the daemon defaults.
-export interface CommandSpec {
+// One runnable command: where it was defined, and every option of command-options.ts's table
+// resolved against the daemon defaults (argv, description, timeoutMs, …, onDisconnect).
+export interface CommandSpec extends CommandSettings {
   cluster: string;
   name: string;
-  line: string; // the configured command line, verbatim
-  argv: readonly string[]; // `line` split like Python's shlex.split
-  description: string;
-  timeoutMs: number; // 0 = none
-  maxOutput: number;
-  uid: number | null; // null = the daemon's
-  gid: number | null;
-  cwd: string;
-  env: ReadonlyMap<string, string>;
-  passEnv: readonly string[];
-  args: ArgsPolicy;
-  argPattern: RegExp | null; // anchored: must match a whole argument
-  payload: PayloadMode;
-  maxPayload: number;
-  concurrency: number | null; // null = unlimited
-  logmask: ReadonlySet<number>; // 1-based positions of client arguments
-  shell: boolean;
-  onDisconnect: DisconnectPolicy;
+  line: string; // the configured command line, verbatim (argv is it split like Python's shlex.split)
   origin: ConfigOrigin;
 }
 

@@ -2,13 +2,12 @@
 // the public key as 43 characters of unpadded base64url of its raw 32 bytes (the auth.conf form).
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { accessibleByGroupOrOthers, isEd25519PublicKey } from '../config/index.js';
 
 export interface Identity {
   privateKey: KeyObject;
   publicKey: string; // the agreed text form
 }
-
-const PUBLIC_KEY_TEXT = /^[A-Za-z0-9_-]{43}$/;
 
 // A fresh key pair: the PEM to store and the public key to hand out.
 export function generateIdentity(): { pem: string; publicKey: string } {
@@ -26,7 +25,7 @@ export function publicKeyText(key: KeyObject): string {
 // Reads a PEM private key file; `warnings` says when others may read it (as `call --key-file` does).
 export function loadIdentity(file: string): { identity: Identity; warnings: string[] } {
   const warnings: string[] = [];
-  if ((statSync(file).mode & 0o077) !== 0) warnings.push(`${file} is readable by group or others; chmod 600 it`);
+  if (accessibleByGroupOrOthers(statSync(file).mode)) warnings.push(`${file} is readable by group or others; chmod 600 it`);
   const privateKey = createPrivateKey(readFileSync(file));
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${file}: not an ed25519 private key`);
   return { identity: { privateKey, publicKey: publicKeyText(privateKey) }, warnings };
@@ -40,7 +39,8 @@ const CACHE_LIMIT = 4096;
 export function parsePublicKey(text: string): KeyObject | null {
   const cached = publicKeys.get(text);
   if (cached) return cached;
-  if (!PUBLIC_KEY_TEXT.test(text)) return null;
+  // The one spelling auth.conf accepts (config's check): a key no auth.conf can name is no key.
+  if (!isEd25519PublicKey(text)) return null;
   let key: KeyObject;
   try {
     key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: text }, format: 'jwk' });

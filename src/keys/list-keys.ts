@@ -1,13 +1,9 @@
 // `key list` (SPEC 7.3): every key of auth.conf by label and form, never the key itself.
-import { hashKey, labelForOriginalKey, type IniDocument, type IniSection } from '../config/index.js';
-import { authFileCandidates } from './auth-files.js';
-import { readAuthFile } from './read-auth-file.js';
-
-// original: the section name is the key; hashed: key_sha256; signer: a fleet public_key (SPEC 9).
-export type KeyForm = 'original' | 'hashed' | 'signer';
+import { authSectionForm, authSectionLabel, type IniDocument, type IniSection, type KeyForm } from '../config/index.js';
+import { authFileCandidates, readAuthFile } from './auth-file.js';
 
 export interface KeyListing {
-  label: string;
+  label: string; // as the daemon's logs show it: an original-form key only by its hash's label
   form: KeyForm;
   clusters: string;
   allowFrom: string;
@@ -21,12 +17,9 @@ function option(document: IniDocument, section: IniSection, name: string): strin
 }
 
 function describe(document: IniDocument, section: IniSection, file: string): KeyListing {
-  const form: KeyForm = section.options.has('key_sha256') ? 'hashed' : section.options.has('public_key') ? 'signer' : 'original';
-  // An original-form section name is the key: only its hash's label may be shown.
-  const label = form === 'original' ? labelForOriginalKey(hashKey(section.name)) : section.name;
   return {
-    label,
-    form,
+    label: authSectionLabel(document, section.name),
+    form: authSectionForm(document, section.name),
     clusters: option(document, section, 'auth_clusters'),
     allowFrom: option(document, section, 'allow_from'),
     description: option(document, section, 'description'),

@@ -15,7 +15,7 @@ export function listCommands(snapshot: ConfigSnapshot, key: KeyEntry): ListedCom
 // One entry: the name and description, plus the rules a caller must meet (additive fields).
 function describeCommand(command: string, spec: CommandSpec): ListedCommand {
   const entry: ListedCommand = { command, description: spec.description, args: { min: spec.args.min, max: spec.args.max }, payload: spec.payload };
-  // arg_pattern is compiled wrapped as ^(?:…)$ (config/policy-options.ts); the listing shows what was configured.
+  // arg_pattern is compiled wrapped as ^(?:…)$ (config/option-values.ts); the listing shows what was configured.
   if (spec.argPattern !== null) entry.arg_pattern = spec.argPattern.source.slice('^(?:'.length, -')$'.length);
   if (spec.payload !== 'none') entry.max_payload = spec.maxPayload;
   return entry;

@@ -3,7 +3,9 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandSpec } from '../../src/config/index.js';
+import { AccountDirectory } from '../../src/config/accounts.js';
+import { buildCommandSpec } from '../../src/config/command-spec.js';
+import type { CommandSpec, ConfigProblem } from '../../src/config/index.js';
 import { isSpawnMode, resolveLauncher, runCommand as runWith } from '../../src/exec/index.js';
 import type { Launcher, PrepareInput, RunPlan, RunResult } from '../../src/exec/index.js';
 
@@ -22,32 +24,26 @@ export function runCommand(plan: RunPlan, launcher: Launcher = testLauncher): Pr
   return runWith(plan, launcher);
 }
 
-// A command with every field of CommandSpec at its SPEC default.
+// A command with every field of CommandSpec at its default, built as relays.conf's
+// `[default]` line `test-cmd = /bin/true` is (so a new option's default comes from its table),
+// with no time limit unless overridden.
 export function makeCommand(overrides: Partial<CommandSpec> = {}): CommandSpec {
-  return {
-    cluster: 'default',
-    name: 'test-cmd',
-    line: '/bin/true',
-    argv: ['/bin/true'],
-    description: '',
-    timeoutMs: 0,
-    maxOutput: 16 * 1024 * 1024,
-    uid: null,
-    gid: null,
-    cwd: '/',
-    env: new Map(),
-    passEnv: [],
-    args: { min: 0, max: null },
-    argPattern: null,
-    payload: 'none',
-    maxPayload: 262144,
-    concurrency: null,
-    logmask: new Set(),
-    shell: false,
-    onDisconnect: 'continue',
-    origin: { file: '/test/relays.conf', section: 'default' },
-    ...overrides,
-  };
+  const file = '/test/relays.conf';
+  const problems: ConfigProblem[] = [];
+  const spec = buildCommandSpec(
+    {
+      cluster: 'default',
+      name: 'test-cmd',
+      section: 'default',
+      file,
+      line: 2,
+      options: new Map([['command', { name: 'command', value: '/bin/true', file, line: 2, lastLine: 2 }]]),
+    },
+    { defaults: { timeoutMs: 0, maxOutput: 16 * 1024 * 1024, shellExec: false }, accounts: new AccountDirectory() },
+    problems,
+  );
+  if (spec === null) throw new Error(`makeCommand: ${JSON.stringify(problems)}`);
+  return { ...spec, ...overrides };
 }
 
 // A shell-mode command running `line` through /bin/sh -c.

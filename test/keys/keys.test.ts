@@ -116,13 +116,13 @@ describe('key new', () => {
     const dir = configDir(MESSY);
     const bad: Array<[Parameters<typeof addKey>[0], RegExp]> = [
       [{ label: 'n', clusters: '' }, /at least one cluster/],
-      [{ label: 'n', clusters: 'a *' }, /\* may not be mixed/],
+      [{ label: 'n', clusters: 'a *' }, /--clusters: \* means every cluster and cannot be mixed/],
       [{ label: 'n', clusters: 'a "b' }, /No closing quotation/],
       [{ label: 'n', clusters: 'a\n[evil]' }, /one line/],
       [{ label: 'n', clusters: 'a', description: 'x\nkey_sha256 = 00' }, /one line/],
-      [{ label: 'n', clusters: 'a', allowFrom: '10.0.0.0/33' }, /not an address/],
-      [{ label: 'n', clusters: 'a', allowFrom: 'example.com' }, /not an address/],
-      [{ label: 'n', clusters: 'a', allowFrom: ' ' }, /at least one address/],
+      [{ label: 'n', clusters: 'a', allowFrom: '10.0.0.0/33' }, /--allow-from: "10.0.0.0\/33": the prefix length must be 0 to 32/],
+      [{ label: 'n', clusters: 'a', allowFrom: 'example.com' }, /not an IP address/],
+      [{ label: 'n', clusters: 'a', allowFrom: ' ' }, /--allow-from: empty/],
     ];
     for (const [options, pattern] of bad) assert.throws(() => addKey({ ...options, configDir: dir }), refused(pattern), JSON.stringify(options));
     assert.equal(authText(dir), MESSY);

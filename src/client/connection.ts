@@ -1,10 +1,8 @@
 // Opens the TCP or TLS connection to the relay, with a deadline on connect and handshake.
-import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import { isIP } from 'node:net';
 import { setLongTimeout } from '../timers/index.js';
-import { ClientError } from './client-error.js';
-import { classifyError } from './classify-error.js';
+import { ClientError, classifyError } from './errors.js';
 import type { ConnectionOptions } from './types.js';
 
 export const DEFAULT_HOST = '127.0.0.1';

@@ -1,5 +1,20 @@
-// Turns a socket or TLS error into a ClientError that says what went wrong in a user's words.
-import { ClientError } from './client-error.js';
+// How the client fails when no answer came at all, as opposed to an answer that says "error" (a
+// RelayResponse): ClientError, and the socket and TLS errors turned into one in a user's words.
+
+// connect: nothing listens / unreachable; tls: handshake or certificate refused; closed: the
+// connection ended before the final line; protocol: a line that is not the wire protocol;
+// timeout: connect or response deadline passed; aborted: the caller's AbortSignal fired.
+export type ClientErrorKind = 'connect' | 'tls' | 'closed' | 'protocol' | 'timeout' | 'aborted';
+
+export class ClientError extends Error {
+  readonly kind: ClientErrorKind;
+
+  constructor(kind: ClientErrorKind, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ClientError';
+    this.kind = kind;
+  }
+}
 
 const CONNECT_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection refused (is the relay running on that port?)',
@@ -28,6 +43,7 @@ function tlsDetail(err: NodeJS.ErrnoException & { reason?: unknown }): string {
   return err.code && !reason.includes(err.code) ? `${reason} (${err.code})` : reason;
 }
 
+// A ClientError that says what went wrong, from an error of the connection in the given phase.
 export function classifyError(error: unknown, target: string, phase: Phase): ClientError {
   if (error instanceof ClientError) return error;
   const err = (error ?? {}) as NodeJS.ErrnoException;

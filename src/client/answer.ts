@@ -1,6 +1,32 @@
-// Gives meaning to one line of the answer: an output event (SPEC 2.3) or the final response (2.2).
+// The relay's answer as the client reads it: the bytes split into lines, decoded only once whole
+// (a UTF-8 character may straddle two chunks), and each line given its meaning: an output event
+// (SPEC 2.3) or the final response (2.2). Both doors' exchanges read answers this way.
 import type { OutputEvent, RelayResponse } from '../protocol/index.js';
-import { ClientError } from './client-error.js';
+import { ClientError } from './errors.js';
+
+export interface LinePart {
+  text: string;
+  terminated: boolean; // false for bytes left without a final `\n` when the relay closed
+}
+
+// Yields every line the socket delivers until it ends; socket errors are thrown to the caller.
+export async function* readLines(socket: AsyncIterable<Buffer>): AsyncGenerator<LinePart> {
+  let pending: Buffer[] = [];
+  for await (const chunk of socket) {
+    let start = 0;
+    let newline = chunk.indexOf(0x0a, start);
+    while (newline !== -1) {
+      pending.push(chunk.subarray(start, newline));
+      yield { text: Buffer.concat(pending).toString('utf8'), terminated: true };
+      pending = [];
+      start = newline + 1;
+      newline = chunk.indexOf(0x0a, start);
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
+  }
+  const rest = Buffer.concat(pending);
+  if (rest.length > 0) yield { text: rest.toString('utf8'), terminated: false };
+}
 
 // null: an event this client does not know (from a newer relay), to be skipped.
 export type ParsedLine = OutputEvent | RelayResponse | null;
