@@ -34,7 +34,7 @@ function agentOptions(y: Argv<GlobalOptions>): Argv<AgentFlags> {
     .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_S, describe: 'default command time limit in seconds (0 = none)' })
     .option('max-output', { type: 'number', default: DEFAULT_MAX_OUTPUT, describe: 'default cap in bytes on captured stdout+stderr' })
     .option('max-running', { type: 'number', default: 0, describe: 'commands running at once (0 = unlimited); one more: code 3005' })
-    .option('shutdown-grace', { type: 'number', default: 30, describe: 'seconds SIGTERM waits for running commands' }) as Argv<AgentFlags>;
+    .option('shutdown-grace', { type: 'number', default: 30, describe: 'seconds SIGTERM waits for running commands' });
 }
 
 export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
@@ -43,7 +43,8 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
   builder: agentOptions,
   handler: async (argv) => {
     nameDaemonProcess();
-    // Checked here, not in a yargs check(): a failed check() surfaces as an uncaught throw.
+    // Checked here, with the usage status (2) and one line. (A yargs .check() that returns the
+    // sentence would do as well, as serve's does; one that throws it would end in a crash.)
     const problem = agentNameProblem(String(argv.name));
     if (problem !== null) exitWith(EXIT_USAGE, `--name: ${problem}`);
     for (const name of ['allow-skew', 'timeout', 'max-output', 'max-running', 'shutdown-grace'] as const) {

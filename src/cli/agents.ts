@@ -27,7 +27,7 @@ export const agentsCommand: CommandModule<GlobalOptions, AgentsFlags> = {
   builder: (y: Argv<GlobalOptions>) =>
     withBrokerFlags(y)
       .option('to', { type: 'string', default: 'ALL', describe: 'only those a target pattern aims at' })
-      .option('format', { choices: ['table', 'json', 'keys'] as const, default: 'table' as const, describe: 'output; keys = "NAME PUBLIC_KEY" lines (an --agents file)' }) as Argv<AgentsFlags>,
+      .option('format', { choices: ['table', 'json', 'keys'] as const, default: 'table' as const, describe: 'output; keys = "NAME PUBLIC_KEY" lines (an --agents file)' }),
   handler: async (argv) => {
     const problem = targetPatternProblem(argv.to);
     if (problem !== null) exitWith(EXIT_USAGE, `--to: ${problem}`);

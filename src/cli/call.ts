@@ -64,11 +64,11 @@ export function withConnectionFlags<T>(y: Argv<T>): Argv<T & ConnectionFlags> {
     .option('tls-cert', { type: 'string', describe: 'client certificate for mutual TLS (PEM)', implies: 'tls-key' })
     .option('tls-key', { type: 'string', describe: 'private key of --tls-cert (PEM)', implies: 'tls-cert' })
     .option('tls-servername', { type: 'string', describe: 'name the relay certificate must carry (default: --host)' })
-    .option('json', { type: 'boolean', default: false, describe: 'print the raw response line(s)' }) as Argv<T & ConnectionFlags>;
+    .option('json', { type: 'boolean', default: false, describe: 'print the raw response line(s)' });
 }
 
-// Flag values checked in the handler, not in yargs' .check(): the root's fail handler turns a
-// failed check into a crash, and a usage error must exit 2 with one line.
+// A usage problem found in a handler (flag values, an unreadable key file): one line, exit 2,
+// as yargs' own usage errors (see the fail handler in main.ts).
 export function usageError(message: string): never {
   process.stderr.write(`uscmdrelay: ${message}\n`);
   process.exit(EXIT_USAGE);
@@ -163,7 +163,7 @@ export const callCommand: CommandModule<GlobalOptions, CallFlags> = {
       .option('payload', { type: 'string', requiresArg: true, describe: 'send FILE (or - for standard input) as the payload' })
       .option('timeout', { type: 'number', describe: 'seconds; may only lower the configured limit' })
       .option('id', { type: 'string', describe: 'an id the relay echoes back (and logs)' })
-      .option('detach', { type: 'boolean', default: false, describe: 'start a job, print its id and return (see `uscmdrelay job`)' }) as Argv<CallFlags>,
+      .option('detach', { type: 'boolean', default: false, describe: 'start a job, print its id and return (see `uscmdrelay job`)' }),
   handler: async (argv) => {
     exitQuietlyOnClosedPipe();
     const options: CallOptions = { ...connectionFromFlags(argv), command: argv.command, args: commandArguments(argv) };

@@ -22,7 +22,7 @@ export const keygenCommand: CommandModule<GlobalOptions, KeygenFlags> = {
       .option('public', { type: 'string', describe: 'print the public key of this existing private key file instead' })
       .option('name', { type: 'string', describe: 'print "NAME PUBLIC_KEY", a line of a send --agents file' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite --out FILE if it exists' })
-      .conflicts('out', 'public') as Argv<KeygenFlags>,
+      .conflicts('out', 'public'),
   handler: (argv) => {
     if (argv.name !== undefined) {
       const problem = agentNameProblem(argv.name);

@@ -20,9 +20,7 @@ export function withQueueFlags<T>(y: Argv<T>, describeQueue: string): Argv<T & Q
       describe: 'keep queued requests\' answers this long (USCMDRELAY_RESULTS); given, it also updates the stream',
       defaultDescription: '7d when the stream is created',
     })
-    .option('queue-replicas', { type: 'number', default: 1, describe: 'JetStream replicas of the queue streams when they are created (3 on a 3-node cluster)' }) as Argv<
-    T & QueueFlags
-  >;
+    .option('queue-replicas', { type: 'number', default: 1, describe: 'JetStream replicas of the queue streams when they are created (3 on a 3-node cluster)' });
 }
 
 // The retention in ms, or null when not given (then an existing stream keeps its own).

@@ -1,7 +1,7 @@
 // `uscmdrelay results REQUEST_ID` (SPEC 9.1): the answers of a queued request that are in, in
 // `send`'s formats and with its exit rule, and the targets still pending, started or expired.
 import type { Argv, CommandModule } from 'yargs';
-import { formatRows, isRequestId, OUTPUT_FORMATS, readQueueResults, readTrustFile, sendExitStatus, type OutputFormat, type ResultsReport } from '../fleet/index.js';
+import { DEFAULT_OUTPUT_FORMAT, formatRows, isRequestId, OUTPUT_FORMATS, readQueueResults, readTrustFile, sendExitStatus, type OutputFormat, type ResultsReport } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
 import { connectOrExit, durationOrExit, EXIT_USAGE, exitWith, type BrokerFlags } from './fleet-support.js';
@@ -21,7 +21,7 @@ export const resultsCommand: CommandModule<GlobalOptions, ResultsFlags> = {
       .positional('id', { type: 'string', demandOption: true, describe: 'the request id send --queue printed' })
       .option('wait', { type: 'string', default: '0', describe: 'wait up to DURATION until every target has answered or expired' })
       .option('agents', { type: 'string', describe: 'FILE of "NAME PUBLIC_KEY" lines to check answers with (default: the registry\'s keys)' })
-      .option('format', { choices: OUTPUT_FORMATS, default: 'table' as OutputFormat, describe: 'output' }) as Argv<ResultsFlags>,
+      .option('format', { choices: OUTPUT_FORMATS, default: DEFAULT_OUTPUT_FORMAT, describe: 'output' }),
   handler: async (argv) => {
     const id = String(argv.id);
     if (!isRequestId(id)) exitWith(EXIT_USAGE, `not a request id: ${id} (24 hexadecimal digits)`);

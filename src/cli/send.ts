@@ -1,7 +1,7 @@
 // `uscmdrelay send --to PATTERN <cluster::command> [args…]` (SPEC 9): one signed request to
 // every matching agent, one row per agent, exit 0 only if all that answered succeeded.
 import type { Argv, CommandModule } from 'yargs';
-import { DEFAULT_ACK_WAIT_MS, formatRows, OUTPUT_FORMATS, readTrustFile, sendExitStatus, sendFleetRequest, targetPatternProblem, type FleetRequest, type OutputFormat } from '../fleet/index.js';
+import { DEFAULT_ACK_WAIT_MS, DEFAULT_OUTPUT_FORMAT, formatRows, OUTPUT_FORMATS, readTrustFile, sendExitStatus, sendFleetRequest, targetPatternProblem, type FleetRequest, type OutputFormat } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
 import { replicasOrExit, resultRetentionOrExit, withQueueFlags, type QueueFlags } from './queue-flags.js';
@@ -36,10 +36,11 @@ export const sendCommand: CommandModule<GlobalOptions, SendFlags> = {
       .option('ack-wait', { type: 'string', default: String(DEFAULT_ACK_WAIT_MS / 1000), describe: 'how long acknowledgements are awaited' })
       .option('expect', { type: 'number', describe: 'stop at N answers instead of waiting for every acknowledged agent' })
       .option('agents', { type: 'string', describe: 'FILE of "NAME PUBLIC_KEY" lines: verify replies, drop forged ones, report silent agents' })
-      .option('format', { choices: OUTPUT_FORMATS, default: 'table' as OutputFormat, describe: 'output' })
-      .option('id', { type: 'string', describe: 'request id, echoed in every answer' }) as Argv<SendFlags>,
+      .option('format', { choices: OUTPUT_FORMATS, default: DEFAULT_OUTPUT_FORMAT, describe: 'output' })
+      .option('id', { type: 'string', describe: 'request id, echoed in every answer' }),
   handler: async (argv) => {
-    // Checked here, not in a yargs check(): a failed check() surfaces as an uncaught throw.
+    // Checked here, with the usage status (2) and one line. (A yargs .check() that returns the
+    // sentence would do as well, as serve's does; one that throws it would end in a crash.)
     const problem = targetPatternProblem(String(argv.to));
     if (problem !== null) exitWith(EXIT_USAGE, `--to: ${problem}`);
     if (argv.expect !== undefined && (!Number.isInteger(argv.expect) || argv.expect < 1)) exitWith(EXIT_USAGE, '--expect must be a whole number ≥ 1');

@@ -21,7 +21,7 @@ export const signalCommand: CommandModule<GlobalOptions, SignalFlags> = {
     withBrokerFlags(y)
       .positional('name', { type: 'string', demandOption: true, describe: 'signal name (dot-separated segments)' })
       .positional('message', { type: 'string', array: true, default: [], describe: 'message, given to waiters' })
-      .option('identity', { type: 'string', demandOption: true, describe: 'ed25519 private key that signs the signal' }) as Argv<SignalFlags>,
+      .option('identity', { type: 'string', demandOption: true, describe: 'ed25519 private key that signs the signal' }),
   handler: async (argv) => {
     const identity = identityOrExit(argv.identity, (warning) => process.stderr.write(`uscmdrelay: ${warning}\n`));
     const connection = await connectOrExit(argv, 'uscmdrelay signal', EXIT_ERROR);

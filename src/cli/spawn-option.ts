@@ -12,7 +12,7 @@ export function withSpawnOption<T>(y: Argv<T>): Argv<T & SpawnFlag> {
     type: 'string',
     default: envDefault('spawn') ?? 'auto',
     describe: `how commands are started: ${SPAWN_MODES.join(', ')} (env ${envName('spawn')})`,
-  }) as Argv<T & SpawnFlag>;
+  });
 }
 
 // The launcher --spawn asks for; one line on stderr and exit 2 when it cannot be had.

@@ -54,7 +54,7 @@ export const waitCommand: CommandModule<GlobalOptions, WaitFlags> = {
       .positional('command', { type: 'string', array: true, default: [], describe: 'command (after --) run when the signal comes' })
       .option('timeout', { type: 'string', describe: 'give up after DURATION (30, 30s, 5m, 1h2m): exit 1', defaultDescription: 'wait forever' })
       .option('trust', { type: 'string', describe: 'count only signals signed by a key in FILE (lines NAME PUBLIC_KEY)' })
-      .option('allow-skew', { type: 'number', default: 30, describe: 'seconds a signal timestamp may differ from this clock' }) as Argv<WaitFlags>,
+      .option('allow-skew', { type: 'number', default: 30, describe: 'seconds a signal timestamp may differ from this clock' }),
   handler: async (argv) => {
     const timeoutMs = argv.timeout === undefined ? null : durationOrExit('timeout', argv.timeout);
     let trustedKeys: Set<string> | null = null;

@@ -8,7 +8,7 @@ import type { AnswerLine, ConnectionOptions, ListResult } from './types.js';
 function listedCommands(value: unknown): ListedCommand[] {
   if (!Array.isArray(value)) return [];
   return value
-    .filter((entry): entry is { command: string; description?: unknown } => typeof entry?.command === 'string')
+    .filter((entry: unknown): entry is { command: string; description?: unknown } => typeof entry === 'object' && entry !== null && 'command' in entry && typeof entry.command === 'string')
     .map((entry) => ({ command: entry.command, description: typeof entry.description === 'string' ? entry.description : '' }));
 }
 

@@ -16,7 +16,7 @@ export interface DaemonMetrics {
   countConnections(limits: ConnectionGate): ConnectionGate;
   configReloaded(ok: boolean): void;
   // The exposition text and its content type.
-  render(): Promise<{ contentType: string; text: string }>;
+  render: () => Promise<{ contentType: string; text: string }>;
 }
 
 const PREFIX = 'uscmdrelay_';

@@ -4,6 +4,7 @@ import type { FleetRow } from './collect.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv'];
+export const DEFAULT_OUTPUT_FORMAT: OutputFormat = 'table';
 
 const MISSING_ACKED = 'acknowledged, but no answer before the timeout';
 const MISSING_SILENT = 'no acknowledgement';

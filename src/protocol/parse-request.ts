@@ -36,7 +36,7 @@ export function validateRequestValue(parsed: unknown, signed = false, keyOutside
   }
   const validate = signed || keyOutside !== undefined ? validateSignedRequest : validateRequest;
   if (!validate(parsed)) throw new RelayError('MALFORMED', describeSchemaError(validate.errors));
-  const request = normalise(parsed as RawRequest);
+  const request = normalise(parsed);
   if (keyOutside !== undefined) {
     if ('auth_key' in parsed && request.auth_key !== keyOutside) throw new RelayError('MALFORMED', 'two different keys (body and Authorization)');
     request.auth_key = keyOutside;

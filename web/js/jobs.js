@@ -116,13 +116,14 @@ export function createJobs(context) {
       view.hidden = true;
       view.replaceChildren();
     });
-    cancel.addEventListener('click', async () => {
+    const cancelClicked = async () => {
       cancel.disabled = true;
       const answer = await cancelJob(context.key(), id);
       if (answer.code === 1000) return context.onUnauthorized(answer);
       if (answer.code !== 0) state.textContent = `code ${answer.code}: ${answer.message}`;
       // The follower sees the end and says it; the button stays off.
-    });
+    };
+    cancel.addEventListener('click', () => void cancelClicked());
 
     let offset = 0;
     while (!controller.signal.aborted) {

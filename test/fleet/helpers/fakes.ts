@@ -39,7 +39,7 @@ export function recordingRelay(agent: string, runs: RecordedRun[] = []): Pick<Re
     runs,
     async handle(body, caller) {
       const parsed = JSON.parse(String(body)) as { command: string; arguments?: string[] };
-      runs.push({ body: parsed as unknown as Record<string, unknown>, caller });
+      runs.push({ body: parsed, caller });
       const args = parsed.arguments ?? [];
       const base: RelayResponse = { status: 'ok', message: '', code: 0, exit_code: 0, signal: null, duration_ms: 1, request_id: `${agent}-${runs.length}` };
       if (parsed.command === 'test::sleep') await new Promise((resolve) => setTimeout(resolve, Number(args[0] ?? 0)));
