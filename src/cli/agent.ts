@@ -12,7 +12,8 @@ import { withDaemonFlags, type DaemonFlags, type GlobalOptions } from './options
 import { withBrokerFlags } from './broker-flags.js';
 import { defaultStateDir, replicasOrExit, resultRetentionOrExit, withQueueFlags, type QueueFlags } from './queue-flags.js';
 import { launcherOrExit, withSpawnOption, type SpawnFlag } from './spawn-option.js';
-import { EXIT_USAGE, exitWith, identityOrExit, type BrokerFlags } from './fleet-support.js';
+import { identityOrExit, type BrokerFlags } from './fleet-support.js';
+import { exits, exitWith } from './exits.js';
 
 interface AgentFlags extends DaemonFlags, BrokerFlags, QueueFlags, SpawnFlag {
   name: string;
@@ -46,19 +47,19 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
     // Checked here, with the usage status (2) and one line. (A yargs .check() that returns the
     // sentence would do as well, as serve's does; one that throws it would end in a crash.)
     const problem = agentNameProblem(String(argv.name));
-    if (problem !== null) exitWith(EXIT_USAGE, `--name: ${problem}`);
+    if (problem !== null) exitWith(exits.USAGE, `--name: ${problem}`);
     for (const name of ['allow-skew', 'timeout', 'max-output', 'max-running', 'shutdown-grace'] as const) {
       const value = argv[name];
-      if (!Number.isFinite(value) || value < 0) exitWith(EXIT_USAGE, `--${name} must be a number ≥ 0`);
+      if (!Number.isFinite(value) || value < 0) exitWith(exits.USAGE, `--${name} must be a number ≥ 0`);
     }
-    if (argv.queue && argv.identity === undefined) exitWith(EXIT_USAGE, '--queue needs --identity (the registry holds its public key; it signs the results)');
+    if (argv.queue && argv.identity === undefined) exitWith(exits.USAGE, '--queue needs --identity (the registry holds its public key; it signs the results)');
     const resultRetentionMs = resultRetentionOrExit(argv);
     const replicas = replicasOrExit(argv);
     const launcher = launcherOrExit(argv);
     const snapshot = loadConfigOrExit(argv);
     const logger = startLogger(argv);
     const servers = natsServers(argv.nats);
-    if (servers.length === 0) exitWith(EXIT_USAGE, '--nats: no server URL');
+    if (servers.length === 0) exitWith(exits.USAGE, '--nats: no server URL');
     const identity: Identity | null = argv.identity === undefined ? null : identityOrExit(argv.identity, (warning) => logger.warn(warning));
     const config = createConfigHolder({ configDir: argv['config-dir'], defaults: daemonDefaults(argv) }, snapshot, logger);
     const relay = createRelay({ getSnapshot: config.current, logger, maxRunning: argv['max-running'] > 0 ? argv['max-running'] : null, launcher });
@@ -77,7 +78,7 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
     void connection.closed().then((error) => {
       if (stopping) return;
       logger.fatal({ err: error }, 'broker connection closed for good');
-      process.exit(1);
+      process.exit(exits.FATAL);
     });
     // Installed once connected, as before: a SIGTERM while the broker is still being dialled ends
     // the process at once. A second one during the drain ends the grace (SPEC 6).
@@ -93,7 +94,7 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
     await connection.drain().catch(() => undefined);
     logger.info('stopped');
     await drainLogger(logger);
-    process.exit(0);
+    process.exit(exits.OK);
   },
 };
 
@@ -102,6 +103,6 @@ function startQueueOrExit(options: QueueAgentOptions): QueueAgent {
   try {
     return startQueueAgent(options);
   } catch (error) {
-    return exitWith(EXIT_USAGE, `--state-dir ${options.stateDir}: ${(error as Error).message}`);
+    return exitWith(exits.USAGE, `--state-dir ${options.stateDir}: ${(error as Error).message}`);
   }
 }

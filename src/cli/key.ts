@@ -1,16 +1,17 @@
 // `uscmdrelay key new | list | revoke` (SPEC 7.3): manage auth.conf's hashed keys.
 import type { CommandModule } from 'yargs';
 import { addKey, KeyToolError, listKeys, revokeKey, type KeyListing } from '../keys/index.js';
+import { exits } from './exits.js';
 import { withConfigDir, type ConfigDirOption, type GlobalOptions } from './options.js';
 
-// A refusal (duplicate label, bad value, unreadable file): one line on stderr, status 1.
+// A refusal (duplicate label, bad value, unreadable file): one line on stderr, and the key tool's failure status.
 function runKeyTool(action: () => void): void {
   try {
     action();
   } catch (error) {
     if (!(error instanceof KeyToolError) && !(error as NodeJS.ErrnoException).code) throw error;
     process.stderr.write(`uscmdrelay: ${(error as Error).message}\n`);
-    process.exitCode = 1;
+    process.exitCode = exits.KEY_TOOL_REFUSED;
   }
 }
 

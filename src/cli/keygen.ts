@@ -4,7 +4,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { agentNameProblem, writeNewIdentity } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
-import { EXIT_USAGE, exitWith, identityOrExit } from './fleet-support.js';
+import { identityOrExit } from './fleet-support.js';
+import { exits, exitWith } from './exits.js';
 
 interface KeygenFlags {
   out?: string | undefined;
@@ -26,19 +27,19 @@ export const keygenCommand: CommandModule<GlobalOptions, KeygenFlags> = {
   handler: (argv) => {
     if (argv.name !== undefined) {
       const problem = agentNameProblem(argv.name);
-      if (problem !== null) exitWith(EXIT_USAGE, `--name: ${problem}`);
+      if (problem !== null) exitWith(exits.USAGE, `--name: ${problem}`);
     }
     const line = (publicKey: string) => process.stdout.write(argv.name === undefined ? `${publicKey}\n` : `${argv.name} ${publicKey}\n`);
     if (argv.public !== undefined) {
       line(identityOrExit(argv.public, (warning) => void process.stderr.write(`uscmdrelay: ${warning}\n`)).publicKey);
       return;
     }
-    if (argv.out === undefined) exitWith(EXIT_USAGE, 'say --out FILE (a new identity) or --public FILE (an existing one)');
+    if (argv.out === undefined) exitWith(exits.USAGE, 'say --out FILE (a new identity) or --public FILE (an existing one)');
     try {
       line(writeNewIdentity(argv.out, argv.force));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      exitWith(EXIT_USAGE, code === 'EEXIST' ? `${argv.out} exists; --force to overwrite` : (error as Error).message);
+      exitWith(exits.USAGE, code === 'EEXIST' ? `${argv.out} exists; --force to overwrite` : (error as Error).message);
     }
   },
 };

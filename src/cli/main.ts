@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { withCommands } from './commands.js';
+import { exits } from './exits.js';
 import { packageVersion } from './version.js';
 
 await withCommands(yargs(hideBin(process.argv)))
@@ -20,6 +21,6 @@ await withCommands(yargs(hideBin(process.argv)))
   .fail((message, error: unknown) => {
     if (error instanceof Error && error.name !== 'YError') throw error;
     process.stderr.write(`uscmdrelay: ${message || String(error)}\nRun uscmdrelay --help for usage.\n`);
-    process.exit(2);
+    process.exit(exits.USAGE);
   })
   .parseAsync();

@@ -9,6 +9,7 @@ import { loadNativeAddon } from '../native/addon.js';
 import { defaultStateDir } from '../relay/jobs/index.js';
 import { defaultMaxPerAddress } from '../server/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
+import { exits } from './exits.js';
 import { nameDaemonProcess, startLogger } from './log-setup.js';
 import { startupFailure, startupStep } from './startup.js';
 import { envDefault, envName, withDaemonFlags, type DaemonFlags, type GlobalOptions } from './options.js';
@@ -171,6 +172,6 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
       throw error;
     });
     await drainLogger(logger);
-    process.exit(0);
+    process.exit(exits.OK);
   },
 };

@@ -1,6 +1,7 @@
 // `--spawn auto|native|portable` of `serve` and `agent` (SPEC 1, 5.5), also as USCMDRELAY_SPAWN.
 import type { Argv } from 'yargs';
 import { isSpawnMode, resolveLauncher, SPAWN_MODES, type Launcher } from '../exec/index.js';
+import { exits } from './exits.js';
 import { envDefault, envName } from './options.js';
 
 export interface SpawnFlag {
@@ -25,5 +26,5 @@ export function launcherOrExit(argv: SpawnFlag): Launcher {
 
 function exitUsage(message: string): never {
   process.stderr.write(`${message}\n`);
-  process.exit(2);
+  process.exit(exits.USAGE);
 }

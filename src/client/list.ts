@@ -1,7 +1,7 @@
 // `list`: the commands this key may run (SPEC 7.2).
 import { buildListRequest } from './build-request.js';
 import { exchange } from './exchange.js';
-import type { ListedCommand } from '../protocol/index.js';
+import { codes, type ListedCommand } from '../protocol/index.js';
 import type { AnswerLine, ConnectionOptions, ListResult } from './types.js';
 
 // Keeps the well-formed entries only: the listing is printed, and a relay is not trusted blindly.
@@ -16,7 +16,7 @@ function listedCommands(value: unknown): ListedCommand[] {
 export async function list(options: ConnectionOptions): Promise<ListResult> {
   for await (const line of listLines(options)) {
     const message = line.message;
-    if ('code' in message) return { response: message, commands: message.code === 0 ? listedCommands(message.commands) : [] };
+    if ('code' in message) return { response: message, commands: message.code === codes.OK.code ? listedCommands(message.commands) : [] };
   }
   throw new Error('unreachable: exchange ends with a response or throws');
 }

@@ -14,7 +14,6 @@ export { startAgent, DEFAULT_REPLAY_CACHE_SIZE, type AgentOptions, type FleetAge
 export { ReplyCollector, type FleetRow, type CollectorOptions, type ReplyVerdict } from './collect.js';
 export { sendFleetRequest, DEFAULT_ACK_WAIT_MS, type SendOptions, type SendResult } from './send.js';
 export { formatRows, DEFAULT_OUTPUT_FORMAT, OUTPUT_FORMATS, type OutputFormat } from './format.js';
-export { sendExitStatus, SEND_EXIT } from './exit-status.js';
 export { publishSignal } from './signal.js';
 export { waitForSignal, type WaitOptions } from './wait.js';
 export { writeNewIdentity } from './keygen.js';

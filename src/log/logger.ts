@@ -66,7 +66,7 @@ function checkWritable(file: string): void {
 export function createLogger(options: LoggerOptions): Logger {
   if (options.file !== undefined) checkWritable(options.file);
   // sync:false: writes are buffered and flushed by the event loop; pino flushes what is left
-  // synchronously on process exit (SPEC 4), and flushLogger() does it before a fatal exit.
+  // synchronously as the daemon exits (SPEC 4), and flushLogger() does it before a fatal exit.
   const boom = options.file
     ? pino.destination({ dest: options.file, append: true, mkdir: true, sync: false })
     : pino.destination({ fd: 1, sync: false });

@@ -4,7 +4,7 @@
 import type { CommandSpec } from '../config/index.js';
 import { hashKey } from '../config/index.js';
 import type { RunResult, StopSignal } from '../exec/index.js';
-import { RelayError, type RelayRequest, type RelayResponse } from '../protocol/index.js';
+import { codes, RelayError, type RelayRequest, type RelayResponse } from '../protocol/index.js';
 import type { RoadContext } from './context.js';
 import { isJobId, MAX_WAIT_S, type JobEnd, type Jobs } from './jobs/index.js';
 import { outcomeOfRun, type Outcome } from './respond.js';
@@ -38,7 +38,7 @@ export function jobEndOf(result: RunResult): JobEnd {
 
 type Answer = { outcome: Outcome; extra: Partial<RelayResponse> };
 
-const ok = (message: string, extra: Partial<RelayResponse>): Answer => ({ outcome: { code: 0, message, exit_code: null, signal: null }, extra });
+const ok = (message: string, extra: Partial<RelayResponse>): Answer => ({ outcome: { code: codes.OK.code, message, exit_code: null, signal: null }, extra });
 
 // Answers op `jobs`, `job` or `cancel` for the authenticated key.
 export async function answerJobOp(context: RoadContext, jobs: Jobs | null, request: RelayRequest, gone: StopSignal | null): Promise<Answer> {

@@ -6,7 +6,7 @@ import { FailureThrottle, type ThrottleOptions } from '../auth/index.js';
 import type { CommandSpec, ConfigSnapshot } from '../config/index.js';
 import { prepareRun, runCommand, stopOnAny, StopSwitch, type Launcher, type PrepareInput, type RunResult } from '../exec/index.js';
 import type { Logger } from '../log/index.js';
-import { parseRequest, RelayError, validateRequestValue, type CodeName, type RelayRequest, type RelayResponse } from '../protocol/index.js';
+import { codes, parseRequest, RelayError, validateRequestValue, type CodeName, type RelayRequest, type RelayResponse } from '../protocol/index.js';
 import { maskArguments, writeAuditLine, writeJobEndLine } from './audit.js';
 import { authenticate } from './authenticate.js';
 import type { RoadContext } from './context.js';
@@ -72,7 +72,7 @@ export function createRelay(options: RelayOptions): Relay {
 
   function finish(context: RoadContext, outcome: Outcome, extra: Partial<RelayResponse> = {}): RelayResponse {
     const response: RelayResponse = {
-      status: outcome.code === 0 ? 'ok' : 'error',
+      status: outcome.code === codes.OK.code ? 'ok' : 'error',
       message: outcome.message,
       code: outcome.code,
       exit_code: outcome.exit_code,
@@ -191,7 +191,7 @@ export function createRelay(options: RelayOptions): Relay {
     context.key = authenticate(context, throttle, logger, options.observer);
     if (request.op === 'list') {
       const commands = listCommands(context.snapshot, context.key);
-      return finish(context, { code: 0, message: `${commands.length} commands`, exit_code: null, signal: null }, { commands });
+      return finish(context, { code: codes.OK.code, message: `${commands.length} commands`, exit_code: null, signal: null }, { commands });
     }
     if (request.op === 'job' || request.op === 'jobs' || request.op === 'cancel') {
       const answer = await answerJobOp(context, jobs, request, io.clientGone);
@@ -200,7 +200,7 @@ export function createRelay(options: RelayOptions): Relay {
     const command = resolveCommand(context, logger);
     context.command = command;
     const result = await run(context, command, request, io);
-    if (typeof result === 'string') return finish(context, { code: 0, message: 'Job started', exit_code: null, signal: null }, { job_id: result });
+    if (typeof result === 'string') return finish(context, { code: codes.OK.code, message: 'Job started', exit_code: null, signal: null }, { job_id: result });
     return finish(context, outcomeOfRun(result, request.stream));
   }
 
