@@ -21,7 +21,7 @@ export interface JobReadOptions extends JobOptions {
 export type JobFollowEvent = { event: 'output'; data: string; raw: string | null } | { event: 'result'; response: RelayResponse; raw: string };
 
 // The longest a relay holds one answer (SPEC 10).
-export const MAX_JOB_WAIT_S = 60;
+const MAX_JOB_WAIT_S = 60;
 
 async function exchangeOnce(options: ConnectionOptions, request: WireRequest): Promise<AnswerLine & { message: RelayResponse }> {
   for await (const line of exchange(options, request)) {

@@ -8,7 +8,7 @@ import type { Caller, Relay } from '../relay/index.js';
 import { clampTimerMs } from '../timers/index.js';
 import { admitRequest } from './admit.js';
 import { decodeEnvelope } from './decode.js';
-import type { AckEnvelope, RequestEnvelope, ResponseEnvelope } from './envelope.js';
+import { FLEET_VERSION, type AckEnvelope, type RequestEnvelope, type ResponseEnvelope } from './envelope.js';
 import type { Identity } from './identity.js';
 import { ReplayCache } from './replay.js';
 import { signBody } from './sign.js';
@@ -52,12 +52,12 @@ export async function startAgent(options: AgentOptions): Promise<FleetAgent> {
   }
 
   async function serve(envelope: RequestEnvelope): Promise<void> {
-    publishReply(envelope.reply, { v: 1, type: 'ack', agent: name, nonce: envelope.nonce, ts: clock() });
+    publishReply(envelope.reply, { v: FLEET_VERSION, type: 'ack', agent: name, nonce: envelope.nonce, ts: clock() });
     const caller: Caller = { remoteAddress: 'nats', remotePort: 0, transport: 'nats', signer: envelope.sender_public_key };
     // Output events would have nowhere to go: the fleet answers with one response per agent.
     const body = JSON.stringify({ ...envelope.request, stream: false });
     const response: RelayResponse = await options.relay.handle(body, caller, { onOutput: null, clientGone: null });
-    publishReply(envelope.reply, { v: 1, type: 'response', agent: name, nonce: envelope.nonce, ts: clock(), response });
+    publishReply(envelope.reply, { v: FLEET_VERSION, type: 'response', agent: name, nonce: envelope.nonce, ts: clock(), response });
     logger.debug({ nonce: envelope.nonce, request_id: response.request_id, code: response.code }, 'fleet request answered');
   }
 

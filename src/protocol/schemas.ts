@@ -6,7 +6,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 type JsonSchema = Record<string, unknown> & { required?: string[] };
 
 // schemas/ sits two levels above both src/protocol and dist/protocol.
-export function readShippedSchema(name: string): JsonSchema {
+function readShippedSchema(name: string): JsonSchema {
   return JSON.parse(readFileSync(new URL(`../../schemas/${name}`, import.meta.url), 'utf8')) as JsonSchema;
 }
 

@@ -2,6 +2,7 @@
 // its queued copies one at a time, in stream order, through its durable consumer. A copy is
 // acknowledged before its command starts (at most once): a crash mid-run loses that run, it
 // never repeats it. Every step is written to USCMDRELAY_RESULTS, signed by the agent.
+import { FLEET_VERSION } from '../envelope.js';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { JetStreamApiCodes, type JsMsg } from '@nats-io/jetstream';
 import type { ConfigSnapshot } from '../../config/index.js';
@@ -72,7 +73,7 @@ export function startQueueAgent(options: QueueAgentOptions): QueueAgent {
   // when the subject already holds someone else's record (then nothing is run or overwritten).
   async function storeRecord(handles: QueueHandles, envelope: QueuedEnvelope, state: QueueRecordState, after: number, response?: RelayResponse): Promise<number | 'conflict' | 'failed'> {
     const subject = resultSubject(envelope.id, name);
-    const body: Omit<QueueRecord, 'sig'> = { v: 1, type: 'queue-record', id: envelope.id, agent: name, nonce: envelope.nonce, ts: clock(), state, agent_public_key: identity.publicKey };
+    const body: Omit<QueueRecord, 'sig'> = { v: FLEET_VERSION, type: 'queue-record', id: envelope.id, agent: name, nonce: envelope.nonce, ts: clock(), state, agent_public_key: identity.publicKey };
     if (response !== undefined) body.response = response;
     const data = fitRecord(body, identity, connection.info?.max_payload ?? DEFAULT_MAX_PAYLOAD);
     for (let attempt = 1; ; attempt += 1) {
