@@ -1,6 +1,8 @@
 // The codes table (protocol/codes.ts) and the README's tables that describe it: the relay's
 // codes, and the exit status of `uscmdrelay call` for each.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { exits } from '../../src/cli/exits.js';
 import { codes, EXIT_NO_ANSWER, EXIT_RELAY_FAILURE, type ClientExit } from '../../src/protocol/index.js';
@@ -11,6 +13,16 @@ const entries = Object.values(codes);
 describe('the codes table', () => {
   it('has one entry per code', () => {
     assert.equal(new Set(entries.map((entry) => entry.code)).size, entries.length);
+  });
+
+  it('is what the web console calls each code it acts on (web/js/api.js RELAY_CODES)', () => {
+    const api = readFileSync(join(import.meta.dirname, '..', '..', 'web', 'js', 'api.js'), 'utf8');
+    const literal = /export const RELAY_CODES = Object\.freeze\(\{([^}]*)\}\)/u.exec(api)?.[1];
+    assert.ok(literal, 'web/js/api.js declares RELAY_CODES');
+    const consoleCodes = [...literal.matchAll(/(\w+): (\d+)/gu)].map(([, name = '', code]): [string, number] => [name, Number(code)]);
+    assert.ok(consoleCodes.length > 0);
+    const table: Readonly<Record<string, { code: number }>> = codes;
+    assert.deepEqual(consoleCodes, consoleCodes.map(([name]) => [name, table[name]?.code]));
   });
 
   it('is the README\'s codes table, code for code and in order', () => {
