@@ -6,6 +6,7 @@ import { agentNameProblem, connectNats, natsServers, startAgent, type Identity }
 import { startQueueAgent, type QueueAgent, type QueueAgentOptions } from '../fleet/index.js';
 import { drainLogger, reopenLogFile } from '../log/index.js';
 import { nameDaemonProcess, startLogger } from './log-setup.js';
+import { codes } from '../protocol/index.js';
 import { createRelay } from '../relay/index.js';
 import { daemonDefaults, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { withDaemonFlags, type DaemonFlags, type GlobalOptions } from './options.js';
@@ -34,7 +35,7 @@ function agentOptions(y: Argv<GlobalOptions>): Argv<AgentFlags> {
     .option('allow-skew', { type: 'number', default: 30, describe: 'seconds a request timestamp may differ from this clock' })
     .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_S, describe: 'default command time limit in seconds (0 = none)' })
     .option('max-output', { type: 'number', default: DEFAULT_MAX_OUTPUT, describe: 'default cap in bytes on captured stdout+stderr' })
-    .option('max-running', { type: 'number', default: 0, describe: 'commands running at once (0 = unlimited); one more: code 3005' })
+    .option('max-running', { type: 'number', default: 0, describe: `commands running at once (0 = unlimited); one more: code ${codes.BUSY.code}` })
     .option('shutdown-grace', { type: 'number', default: 30, describe: 'seconds SIGTERM waits for running commands' });
 }
 
