@@ -5,7 +5,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { listAgents, matchesTarget, openRegistry, targetPatternProblem, type AgentRegistration } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
-import { connectOrExit, EXIT_USAGE, exitWith, type BrokerFlags } from './fleet-support.js';
+import { connectOrExit, type BrokerFlags } from './fleet-support.js';
+import { exits, exitWith } from './exits.js';
 
 interface AgentsFlags extends GlobalOptions, BrokerFlags {
   to: string;
@@ -27,17 +28,17 @@ export const agentsCommand: CommandModule<GlobalOptions, AgentsFlags> = {
   builder: (y: Argv<GlobalOptions>) =>
     withBrokerFlags(y)
       .option('to', { type: 'string', default: 'ALL', describe: 'only those a target pattern aims at' })
-      .option('format', { choices: ['table', 'json', 'keys'] as const, default: 'table' as const, describe: 'output; keys = "NAME PUBLIC_KEY" lines (an --agents file)' }) as Argv<AgentsFlags>,
+      .option('format', { choices: ['table', 'json', 'keys'] as const, default: 'table' as const, describe: 'output; keys = "NAME PUBLIC_KEY" lines (an --agents file)' }),
   handler: async (argv) => {
     const problem = targetPatternProblem(argv.to);
-    if (problem !== null) exitWith(EXIT_USAGE, `--to: ${problem}`);
-    const connection = await connectOrExit(argv, 'uscmdrelay agents', EXIT_USAGE);
+    if (problem !== null) exitWith(exits.USAGE, `--to: ${problem}`);
+    const connection = await connectOrExit(argv, 'uscmdrelay agents', exits.USAGE);
     let agents: AgentRegistration[] = [];
     try {
       const registry = await openRegistry(await jetstreamManager(connection));
       if (registry !== null) agents = (await listAgents(registry)).filter((agent) => matchesTarget(argv.to, agent.name));
     } catch (error) {
-      exitWith(EXIT_USAGE, `cannot read the registry: ${(error as Error).message}`);
+      exitWith(exits.USAGE, `cannot read the registry: ${(error as Error).message}`);
     } finally {
       await connection.close();
     }

@@ -6,5 +6,5 @@ import { type BrokerFlags } from './fleet-support.js';
 export function withBrokerFlags<T>(y: Argv<T>): Argv<T & BrokerFlags> {
   return y
     .option('nats', { type: 'string', demandOption: true, describe: 'broker URL[,URL…] (members of one NATS cluster)' })
-    .option('nats-creds', { type: 'string', describe: 'NATS credentials file' }) as Argv<T & BrokerFlags>;
+    .option('nats-creds', { type: 'string', describe: 'NATS credentials file' });
 }

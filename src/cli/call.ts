@@ -1,6 +1,5 @@
 // `uscmdrelay call` (SPEC 7.1): run one command on a relay, with its output and exit status as
 // ssh would give them. Also the connection flags `list` shares.
-import { constants } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import {
   call,
@@ -9,7 +8,6 @@ import {
   ClientError,
   DEFAULT_HOST,
   DEFAULT_PORT,
-  EXIT_NO_ANSWER,
   exitStatusFor,
   httpBaseUrl,
   readClientKey,
@@ -19,10 +17,8 @@ import {
   type ConnectionOptions,
 } from '../client/index.js';
 import { codes, type RelayResponse } from '../protocol/index.js';
+import { exits, exitWith } from './exits.js';
 import type { GlobalOptions } from './options.js';
-
-// A usage problem (no key, unreadable file): the status yargs gives a bad flag.
-const EXIT_USAGE = 2;
 
 export interface ConnectionFlags extends GlobalOptions {
   host: string;
@@ -64,14 +60,13 @@ export function withConnectionFlags<T>(y: Argv<T>): Argv<T & ConnectionFlags> {
     .option('tls-cert', { type: 'string', describe: 'client certificate for mutual TLS (PEM)', implies: 'tls-key' })
     .option('tls-key', { type: 'string', describe: 'private key of --tls-cert (PEM)', implies: 'tls-cert' })
     .option('tls-servername', { type: 'string', describe: 'name the relay certificate must carry (default: --host)' })
-    .option('json', { type: 'boolean', default: false, describe: 'print the raw response line(s)' }) as Argv<T & ConnectionFlags>;
+    .option('json', { type: 'boolean', default: false, describe: 'print the raw response line(s)' });
 }
 
-// Flag values checked in the handler, not in yargs' .check(): the root's fail handler turns a
-// failed check into a crash, and a usage error must exit 2 with one line.
+// A usage problem found in a handler (flag values, an unreadable key file): one line, exit 2,
+// as yargs' own usage errors (see the fail handler in main.ts).
 export function usageError(message: string): never {
-  process.stderr.write(`uscmdrelay: ${message}\n`);
-  process.exit(EXIT_USAGE);
+  return exitWith(exits.USAGE, message);
 }
 
 // Key, address and TLS from the flags; prints key-file warnings; exits 2 when there is no key.
@@ -94,16 +89,16 @@ export function connectionFromFlags(argv: ConnectionFlags): ConnectionOptions {
 export function reportNoAnswer(error: unknown): number {
   if (!(error instanceof ClientError)) throw error;
   process.stderr.write(`uscmdrelay: ${error.message}\n`);
-  return EXIT_NO_ANSWER;
+  return exits.NO_ANSWER;
 }
 
 // `uscmdrelay call … | head -1`: when the reader goes away, end quietly with the status a shell
-// gives a command killed by SIGPIPE (128 + 13), as ssh does, not with a stack trace.
+// gives a command killed by SIGPIPE, as ssh does, not with a stack trace.
 export function exitQuietlyOnClosedPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
-      process.exit(128 + constants.signals.SIGPIPE);
+      process.exit(exits.STDOUT_CLOSED);
     });
   }
 }
@@ -163,7 +158,7 @@ export const callCommand: CommandModule<GlobalOptions, CallFlags> = {
       .option('payload', { type: 'string', requiresArg: true, describe: 'send FILE (or - for standard input) as the payload' })
       .option('timeout', { type: 'number', describe: 'seconds; may only lower the configured limit' })
       .option('id', { type: 'string', describe: 'an id the relay echoes back (and logs)' })
-      .option('detach', { type: 'boolean', default: false, describe: 'start a job, print its id and return (see `uscmdrelay job`)' }) as Argv<CallFlags>,
+      .option('detach', { type: 'boolean', default: false, describe: 'start a job, print its id and return (see `uscmdrelay job`)' }),
   handler: async (argv) => {
     exitQuietlyOnClosedPipe();
     const options: CallOptions = { ...connectionFromFlags(argv), command: argv.command, args: commandArguments(argv) };

@@ -1,5 +1,6 @@
 // Loads the configuration for a CLI command, or prints every problem and exits 2 (SPEC 1).
 import { ConfigError, formatProblem, loadConfigSnapshot, type ConfigSnapshot, type DaemonDefaults } from '../config/index.js';
+import { exits } from './exits.js';
 import type { ConfigDirOption } from './options.js';
 
 export const DEFAULT_TIMEOUT_S = 600;
@@ -27,6 +28,6 @@ export function loadConfigOrExit(argv: ConfigDirOption & DefaultsOptions): Confi
   } catch (error) {
     const lines = error instanceof ConfigError ? error.problems.map(formatProblem) : [String(error)];
     process.stderr.write(`${lines.join('\n')}\n`);
-    process.exit(2);
+    process.exit(exits.USAGE);
   }
 }

@@ -5,14 +5,7 @@ import type { Logger } from '../log/index.js';
 import { connectNats, natsServers } from '../fleet/connect.js';
 import { parseDuration } from '../fleet/duration.js';
 import { loadIdentity, type Identity } from '../fleet/identity.js';
-
-export const EXIT_USAGE = 2;
-
-// Prints `uscmdrelay: message` on stderr and exits.
-export function exitWith(status: number, message: string): never {
-  process.stderr.write(`uscmdrelay: ${message}\n`);
-  process.exit(status);
-}
+import { exits, exitWith } from './exits.js';
 
 // Reads an identity file; warnings (loose permissions) go to `warn`.
 export function identityOrExit(file: string, warn: (message: string) => void): Identity {
@@ -21,14 +14,14 @@ export function identityOrExit(file: string, warn: (message: string) => void): I
     for (const warning of warnings) warn(warning);
     return identity;
   } catch (error) {
-    return exitWith(EXIT_USAGE, `cannot read identity ${file}: ${(error as Error).message}`);
+    return exitWith(exits.USAGE, `cannot read identity ${file}: ${(error as Error).message}`);
   }
 }
 
 // A duration flag in milliseconds, or exit 2 naming the flag.
 export function durationOrExit(flag: string, value: string | number): number {
   const ms = parseDuration(value);
-  return ms === null ? exitWith(EXIT_USAGE, `--${flag}: not a duration: ${value}`) : ms;
+  return ms === null ? exitWith(exits.USAGE, `--${flag}: not a duration: ${value}`) : ms;
 }
 
 export interface BrokerFlags {
@@ -39,7 +32,7 @@ export interface BrokerFlags {
 // Connects a one-shot command (send, signal, wait); an unreachable broker is exit `status`.
 export async function connectOrExit(flags: BrokerFlags, name: string, status: number, logger?: Logger): Promise<NatsConnection> {
   const servers = natsServers(flags.nats);
-  if (servers.length === 0) return exitWith(EXIT_USAGE, '--nats: no server URL');
+  if (servers.length === 0) return exitWith(exits.USAGE, '--nats: no server URL');
   try {
     return await connectNats({ servers, name, credsFile: flags['nats-creds'], persistent: false, logger });
   } catch (error) {

@@ -6,6 +6,7 @@ import type { ConfigSnapshot } from '../config/index.js';
 import { nativeNotifySend, runHost, StartupError, type HostOptions } from '../host/index.js';
 import { drainLogger, type Logger } from '../log/index.js';
 import { daemonDefaults, type DefaultsOptions } from './config-loading.js';
+import { exits } from './exits.js';
 import type { ConfigDirOption } from './options.js';
 import { startupFailure } from './startup.js';
 
@@ -26,5 +27,5 @@ export async function hostUntilStopped(argv: HostFlags, snapshot: ConfigSnapshot
     throw error;
   });
   await drainLogger(logger);
-  process.exit(end === 'stopped' ? 0 : 1);
+  process.exit(end === 'stopped' ? exits.OK : exits.FATAL);
 }

@@ -1,6 +1,6 @@
 // `uscmdrelay job ID [--follow | --cancel]` and `uscmdrelay jobs` (SPEC 10): a detached job's
 // record, its output as it comes with the command's exit status, and this key's jobs.
-import type { Argv, CommandModule } from 'yargs';
+import type { CommandModule } from 'yargs';
 import { cancelJob, exitStatusFor, followJob, getJob, jobOutcome, listJobs, type JobOptions } from '../client/index.js';
 import { codes, type JobView, type RelayResponse } from '../protocol/index.js';
 import { connectionFromFlags, exitQuietlyOnClosedPipe, reportNoAnswer, usageError, withConnectionFlags, type ConnectionFlags } from './call.js';
@@ -70,7 +70,7 @@ export const jobCommand: CommandModule<GlobalOptions, JobFlags> = {
       .positional('id', { type: 'string', demandOption: true, describe: 'the job id `call --detach` printed' })
       .option('follow', { type: 'boolean', default: false, describe: "print the output as it comes; exit with the command's status" })
       .option('cancel', { type: 'boolean', default: false, describe: 'kill the running job (its whole process group)' })
-      .option('offset', { type: 'number', default: 0, describe: 'with --follow: start at this byte of the output' }) as Argv<JobFlags>,
+      .option('offset', { type: 'number', default: 0, describe: 'with --follow: start at this byte of the output' }),
   handler: async (argv) => {
     exitQuietlyOnClosedPipe();
     if (argv.follow && argv.cancel) usageError('--follow and --cancel do not go together');

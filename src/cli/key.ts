@@ -1,16 +1,17 @@
 // `uscmdrelay key new | list | revoke` (SPEC 7.3): manage auth.conf's hashed keys.
-import type { Argv, CommandModule } from 'yargs';
+import type { CommandModule } from 'yargs';
 import { addKey, KeyToolError, listKeys, revokeKey, type KeyListing } from '../keys/index.js';
+import { exits } from './exits.js';
 import { withConfigDir, type ConfigDirOption, type GlobalOptions } from './options.js';
 
-// A refusal (duplicate label, bad value, unreadable file): one line on stderr, status 1.
+// A refusal (duplicate label, bad value, unreadable file): one line on stderr, and the key tool's failure status.
 function runKeyTool(action: () => void): void {
   try {
     action();
   } catch (error) {
     if (!(error instanceof KeyToolError) && !(error as NodeJS.ErrnoException).code) throw error;
     process.stderr.write(`uscmdrelay: ${(error as Error).message}\n`);
-    process.exitCode = 1;
+    process.exitCode = exits.KEY_TOOL_REFUSED;
   }
 }
 
@@ -29,7 +30,7 @@ const newCommand: CommandModule<GlobalOptions, NewFlags> = {
       .positional('label', { type: 'string', demandOption: true, describe: 'the section name: what logs show instead of the key' })
       .option('clusters', { type: 'string', demandOption: true, describe: 'auth_clusters: cluster names (space-separated), or "*"' })
       .option('allow-from', { type: 'string', describe: 'allow_from: source addresses / CIDR blocks allowed' })
-      .option('description', { type: 'string', describe: 'one line for humans' }) as Argv<NewFlags>,
+      .option('description', { type: 'string', describe: 'one line for humans' }),
   handler: (argv) =>
     runKeyTool(() => {
       const made = addKey({
@@ -58,7 +59,7 @@ function printTable(keys: KeyListing[]): void {
 const listKeysCommand: CommandModule<GlobalOptions, ListFlags> = {
   command: 'list',
   describe: 'list the keys of auth.conf (labels, never keys)',
-  builder: (y) => withConfigDir(y).option('json', { type: 'boolean', default: false, describe: 'one JSON object per key' }) as Argv<ListFlags>,
+  builder: (y) => withConfigDir(y).option('json', { type: 'boolean', default: false, describe: 'one JSON object per key' }),
   handler: (argv) =>
     runKeyTool(() => {
       const keys = listKeys(argv['config-dir'] || undefined);
@@ -75,7 +76,7 @@ interface RevokeFlags extends ConfigDirOption {
 const revokeCommand: CommandModule<GlobalOptions, RevokeFlags> = {
   command: 'revoke <label>',
   describe: 'remove a key from auth.conf (by label; sha256:… for an original-form key)',
-  builder: (y) => withConfigDir(y).positional('label', { type: 'string', demandOption: true }) as Argv<RevokeFlags>,
+  builder: (y) => withConfigDir(y).positional('label', { type: 'string', demandOption: true }),
   handler: (argv) =>
     runKeyTool(() => {
       for (const file of revokeKey(String(argv.label), argv['config-dir'] || undefined)) {

@@ -4,7 +4,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { agentNameProblem, writeNewIdentity } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
-import { EXIT_USAGE, exitWith, identityOrExit } from './fleet-support.js';
+import { identityOrExit } from './fleet-support.js';
+import { exits, exitWith } from './exits.js';
 
 interface KeygenFlags {
   out?: string | undefined;
@@ -22,23 +23,23 @@ export const keygenCommand: CommandModule<GlobalOptions, KeygenFlags> = {
       .option('public', { type: 'string', describe: 'print the public key of this existing private key file instead' })
       .option('name', { type: 'string', describe: 'print "NAME PUBLIC_KEY", a line of a send --agents file' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite --out FILE if it exists' })
-      .conflicts('out', 'public') as Argv<KeygenFlags>,
+      .conflicts('out', 'public'),
   handler: (argv) => {
     if (argv.name !== undefined) {
       const problem = agentNameProblem(argv.name);
-      if (problem !== null) exitWith(EXIT_USAGE, `--name: ${problem}`);
+      if (problem !== null) exitWith(exits.USAGE, `--name: ${problem}`);
     }
     const line = (publicKey: string) => process.stdout.write(argv.name === undefined ? `${publicKey}\n` : `${argv.name} ${publicKey}\n`);
     if (argv.public !== undefined) {
       line(identityOrExit(argv.public, (warning) => void process.stderr.write(`uscmdrelay: ${warning}\n`)).publicKey);
       return;
     }
-    if (argv.out === undefined) exitWith(EXIT_USAGE, 'say --out FILE (a new identity) or --public FILE (an existing one)');
+    if (argv.out === undefined) exitWith(exits.USAGE, 'say --out FILE (a new identity) or --public FILE (an existing one)');
     try {
       line(writeNewIdentity(argv.out, argv.force));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      exitWith(EXIT_USAGE, code === 'EEXIST' ? `${argv.out} exists; --force to overwrite` : (error as Error).message);
+      exitWith(exits.USAGE, code === 'EEXIST' ? `${argv.out} exists; --force to overwrite` : (error as Error).message);
     }
   },
 };

@@ -2,6 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { exitStatusFor, list, listLines } from '../client/index.js';
 import { connectionFromFlags, exitQuietlyOnClosedPipe, reportNoAnswer, withConnectionFlags, type ConnectionFlags } from './call.js';
+import { codes } from '../protocol/index.js';
 import type { GlobalOptions } from './options.js';
 
 export const listCommand: CommandModule<GlobalOptions, ConnectionFlags> = {
@@ -20,7 +21,7 @@ export const listCommand: CommandModule<GlobalOptions, ConnectionFlags> = {
         return;
       }
       const { response, commands } = await list(options);
-      if (response.code !== 0) {
+      if (response.code !== codes.OK.code) {
         process.stderr.write(`uscmdrelay: error ${response.code}: ${response.message}\n`);
         process.exitCode = exitStatusFor(response);
         return;

@@ -1,6 +1,7 @@
 // The logger of a long-running command (serve, agent) from its flags, and the one exit path for
 // a fatal error: log it, let the asynchronous log drain (in order, bounded), exit 1.
 import { createLogger, drainLogger, flushLogger, toPinoLevel, type Logger } from '../log/index.js';
+import { exits } from './exits.js';
 import type { LogOptions } from './options.js';
 
 // The name `pidof uscmdrelay` and `pkill -HUP -x uscmdrelay` find (SPEC 6). Only the long-running
@@ -19,7 +20,7 @@ export function startLogger(argv: LogOptions): Logger {
     // The handler keeps the process alive long enough for the writes in flight to land.
     void drainLogger(logger).finally(() => {
       flushLogger(logger);
-      process.exit(1);
+      process.exit(exits.FATAL);
     });
   };
   process.on('uncaughtException', (error) => fatal(error, 'uncaught exception'));

@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { withCommands } from './commands.js';
+import { exits } from './exits.js';
 import { packageVersion } from './version.js';
 
 const args = hideBin(process.argv);
@@ -22,6 +23,6 @@ await cli
   .fail((message, error: unknown) => {
     if (error instanceof Error && error.name !== 'YError') throw error;
     process.stderr.write(`uscmdrelay: ${message || String(error)}\nRun uscmdrelay --help for usage.\n`);
-    process.exit(2);
+    process.exit(exits.USAGE);
   })
   .parseAsync();

@@ -1,7 +1,7 @@
 // Option groups (SPEC 1), each added only by the commands that use it, so every command's --help
 // lists its own options; and the helpers commands use to read them.
 import type { Argv } from 'yargs';
-import { logFormats, toPinoLevel, type LogFormat } from '../log/index.js';
+import { DEFAULT_LOG_FORMAT, logFormats, toPinoLevel, type LogFormat } from '../log/index.js';
 
 // What every command gets from the top level: nothing but --help and --version.
 export type GlobalOptions = Record<never, never>;
@@ -61,7 +61,7 @@ export function withLogOptions<T>(y: Argv<T>): Argv<T & LogOptions> {
     })
     .option('log-format', {
       choices: logFormats,
-      default: 'auto' as LogFormat,
+      default: DEFAULT_LOG_FORMAT,
       describe: 'json lines, pretty text (pino-pretty), or auto: pretty on a terminal',
     });
 }

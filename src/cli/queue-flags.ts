@@ -3,7 +3,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { durationOrExit, EXIT_USAGE, exitWith } from './fleet-support.js';
+import { durationOrExit } from './fleet-support.js';
+import { exits, exitWith } from './exits.js';
 
 export interface QueueFlags {
   queue: boolean;
@@ -20,22 +21,20 @@ export function withQueueFlags<T>(y: Argv<T>, describeQueue: string): Argv<T & Q
       describe: 'keep queued requests\' answers this long (USCMDRELAY_RESULTS); given, it also updates the stream',
       defaultDescription: '7d when the stream is created',
     })
-    .option('queue-replicas', { type: 'number', default: 1, describe: 'JetStream replicas of the queue streams when they are created (3 on a 3-node cluster)' }) as Argv<
-    T & QueueFlags
-  >;
+    .option('queue-replicas', { type: 'number', default: 1, describe: 'JetStream replicas of the queue streams when they are created (3 on a 3-node cluster)' });
 }
 
 // The retention in ms, or null when not given (then an existing stream keeps its own).
 export function resultRetentionOrExit(flags: QueueFlags): number | null {
   if (flags['result-retention'] === undefined) return null;
   const ms = durationOrExit('result-retention', flags['result-retention']);
-  if (ms < 1000) exitWith(EXIT_USAGE, '--result-retention must be at least 1s');
+  if (ms < 1000) exitWith(exits.USAGE, '--result-retention must be at least 1s');
   return ms;
 }
 
 export function replicasOrExit(flags: QueueFlags): number {
   const replicas = flags['queue-replicas'];
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) exitWith(EXIT_USAGE, '--queue-replicas must be a whole number from 1 to 5');
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) exitWith(exits.USAGE, '--queue-replicas must be a whole number from 1 to 5');
   return replicas;
 }
 

@@ -1,8 +1,9 @@
 // `send --queue` (SPEC 9.1): store the request for every registered agent the target aims at,
 // print the request id and where it was queued, exit 0 once JetStream has every copy.
-import { DEFAULT_EXPIRE_MS, queueFleetRequest, SEND_EXIT, type FleetRequest, type QueueSendResult, type Identity, type OutputFormat } from '../fleet/index.js';
+import { DEFAULT_EXPIRE_MS, queueFleetRequest, type FleetRequest, type QueueSendResult, type Identity, type OutputFormat } from '../fleet/index.js';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { durationOrExit, EXIT_USAGE, exitWith } from './fleet-support.js';
+import { durationOrExit } from './fleet-support.js';
+import { exits, exitWith } from './exits.js';
 
 export interface QueueSendInput {
   connection: NatsConnection;
@@ -18,7 +19,7 @@ export interface QueueSendInput {
 export function expireOrExit(expire: string | undefined): number {
   if (expire === undefined) return DEFAULT_EXPIRE_MS;
   const ms = durationOrExit('expire', expire);
-  if (ms < 1000) exitWith(EXIT_USAGE, '--expire must be at least 1s');
+  if (ms < 1000) exitWith(exits.USAGE, '--expire must be at least 1s');
   return ms;
 }
 
@@ -29,12 +30,12 @@ export async function sendQueued(input: QueueSendInput): Promise<number> {
   try {
     result = await queueFleetRequest({ connection: input.connection, identity: input.identity, to: input.to, request: input.request, expireMs, resultRetentionMs: input.resultRetentionMs, replicas: input.replicas });
   } catch (error) {
-    return exitWith(EXIT_USAGE, `cannot queue: ${(error as Error).message}`);
+    return exitWith(exits.USAGE, `cannot queue: ${(error as Error).message}`);
   }
   const warn = (message: string): void => void process.stderr.write(`uscmdrelay: ${message}\n`);
   if (result.queued.length === 0 && result.failed.length === 0) {
     warn(`no registered agent matches ${input.to} (see uscmdrelay agents)`);
-    return SEND_EXIT.NO_ANSWER;
+    return exits.NO_AGENT_ANSWERED;
   }
   const agents = result.queued.map((target) => target.agent);
   const expires = new Date(result.expires).toISOString();
@@ -47,6 +48,6 @@ export async function sendQueued(input: QueueSendInput): Promise<number> {
   }
   for (const { agent, error } of result.failed) warn(`not queued for ${agent}: ${error}`);
   if (result.manifestError !== null) warn(`queued, but the manifest was not stored (results cannot list ${result.id}): ${result.manifestError}`);
-  if (result.queued.length === 0) return SEND_EXIT.NO_ANSWER;
-  return result.failed.length > 0 || result.manifestError !== null ? SEND_EXIT.FAILED : SEND_EXIT.OK;
+  if (result.queued.length === 0) return exits.NO_AGENT_ANSWERED;
+  return result.failed.length > 0 || result.manifestError !== null ? exits.SEND_FAILED : exits.OK;
 }

@@ -1,12 +1,13 @@
 // `uscmdrelay send --to PATTERN <cluster::command> [args…]` (SPEC 9): one signed request to
 // every matching agent, one row per agent, exit 0 only if all that answered succeeded.
 import type { Argv, CommandModule } from 'yargs';
-import { DEFAULT_ACK_WAIT_MS, formatRows, OUTPUT_FORMATS, readTrustFile, sendExitStatus, sendFleetRequest, targetPatternProblem, type FleetRequest, type OutputFormat } from '../fleet/index.js';
+import { DEFAULT_ACK_WAIT_MS, DEFAULT_OUTPUT_FORMAT, formatRows, OUTPUT_FORMATS, readTrustFile, sendFleetRequest, targetPatternProblem, type FleetRequest, type OutputFormat } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
 import { replicasOrExit, resultRetentionOrExit, withQueueFlags, type QueueFlags } from './queue-flags.js';
 import { expireOrExit, sendQueued } from './send-queue.js';
-import { connectOrExit, durationOrExit, EXIT_USAGE, exitWith, identityOrExit, type BrokerFlags } from './fleet-support.js';
+import { connectOrExit, durationOrExit, identityOrExit, type BrokerFlags } from './fleet-support.js';
+import { exits, exitWith, sendExitStatus } from './exits.js';
 
 interface SendFlags extends GlobalOptions, BrokerFlags, QueueFlags {
   command: string;
@@ -36,15 +37,16 @@ export const sendCommand: CommandModule<GlobalOptions, SendFlags> = {
       .option('ack-wait', { type: 'string', default: String(DEFAULT_ACK_WAIT_MS / 1000), describe: 'how long acknowledgements are awaited' })
       .option('expect', { type: 'number', describe: 'stop at N answers instead of waiting for every acknowledged agent' })
       .option('agents', { type: 'string', describe: 'FILE of "NAME PUBLIC_KEY" lines: verify replies, drop forged ones, report silent agents' })
-      .option('format', { choices: OUTPUT_FORMATS, default: 'table' as OutputFormat, describe: 'output' })
-      .option('id', { type: 'string', describe: 'request id, echoed in every answer' }) as Argv<SendFlags>,
+      .option('format', { choices: OUTPUT_FORMATS, default: DEFAULT_OUTPUT_FORMAT, describe: 'output' })
+      .option('id', { type: 'string', describe: 'request id, echoed in every answer' }),
   handler: async (argv) => {
-    // Checked here, not in a yargs check(): a failed check() surfaces as an uncaught throw.
+    // Checked here, with the usage status (2) and one line. (A yargs .check() that returns the
+    // sentence would do as well, as serve's does; one that throws it would end in a crash.)
     const problem = targetPatternProblem(String(argv.to));
-    if (problem !== null) exitWith(EXIT_USAGE, `--to: ${problem}`);
-    if (argv.expect !== undefined && (!Number.isInteger(argv.expect) || argv.expect < 1)) exitWith(EXIT_USAGE, '--expect must be a whole number ≥ 1');
-    if (argv.queue && argv.expect !== undefined) exitWith(EXIT_USAGE, '--expect does not apply to --queue (see uscmdrelay results --wait)');
-    if (!argv.queue && argv.expire !== undefined) exitWith(EXIT_USAGE, '--expire needs --queue');
+    if (problem !== null) exitWith(exits.USAGE, `--to: ${problem}`);
+    if (argv.expect !== undefined && (!Number.isInteger(argv.expect) || argv.expect < 1)) exitWith(exits.USAGE, '--expect must be a whole number ≥ 1');
+    if (argv.queue && argv.expect !== undefined) exitWith(exits.USAGE, '--expect does not apply to --queue (see uscmdrelay results --wait)');
+    if (!argv.queue && argv.expire !== undefined) exitWith(exits.USAGE, '--expire needs --queue');
     const resultRetentionMs = resultRetentionOrExit(argv);
     const replicas = replicasOrExit(argv);
     if (argv.queue) expireOrExit(argv.expire);
@@ -56,13 +58,13 @@ export const sendCommand: CommandModule<GlobalOptions, SendFlags> = {
     try {
       if (argv.agents !== undefined) trusted = readTrustFile(argv.agents);
     } catch (error) {
-      exitWith(EXIT_USAGE, (error as Error).message);
+      exitWith(exits.USAGE, (error as Error).message);
     }
     // Arguments after `--` land in argv._ (after the command name `send`).
     const args = [...argv.args, ...argv._.slice(1)].map(String);
     const request: FleetRequest = { command: argv.command, arguments: args };
     if (argv.id !== undefined) request.id = argv.id;
-    const connection = await connectOrExit(argv, 'uscmdrelay send', EXIT_USAGE);
+    const connection = await connectOrExit(argv, 'uscmdrelay send', exits.USAGE);
     if (argv.queue) {
       const status = await sendQueued({ connection, identity, to: argv.to, request, expire: argv.expire, resultRetentionMs, replicas, format: argv.format });
       await connection.close();

@@ -4,6 +4,7 @@ import { createSecureContext, type TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
 import { takeActivatedSockets } from '../host/index.js';
 import { defaultStateDir } from '../relay/jobs/index.js';
+import { codes } from '../protocol/index.js';
 import { defaultMaxPerAddress, openDaemon, type DaemonOptions } from '../server/index.js';
 import { DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './config-loading.js';
 import { nameDaemonProcess, startLogger } from './log-setup.js';
@@ -55,27 +56,27 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
   return withSpawnOption(withDaemonFlags(y))
     .option('host', text('host', 'address to listen on (0.0.0.0 to expose)', '127.0.0.1'))
     .option('port', count('port', 'TCP port; 0 binds an ephemeral port', 7777))
-    .option('max-request-bytes', count('max-request-bytes', 'larger request: code 2003', 1_048_576))
-    .option('request-timeout', count('request-timeout', 'seconds for a complete request: else code 2005', 10))
-    .option('max-connections', count('max-connections', 'open connections at most; one more: code 9001', 1024))
+    .option('max-request-bytes', count('max-request-bytes', `larger request: code ${codes.REQUEST_TOO_LARGE.code}`, 1_048_576))
+    .option('request-timeout', count('request-timeout', `seconds for a complete request: else code ${codes.REQUEST_TIMEOUT.code}`, 10))
+    .option('max-connections', count('max-connections', `open connections at most; one more: code ${codes.TOO_MANY_CONNECTIONS.code}`, 1024))
     .option('max-connections-per-address', {
       type: 'number',
       default: envDefault('max-connections-per-address') === undefined ? undefined : Number(envDefault('max-connections-per-address')),
       defaultDescription: 'an eighth of --max-connections',
-      describe: 'open connections from one source address; one more: code 9001' + env('max-connections-per-address'),
+      describe: `open connections from one source address; one more: code ${codes.TOO_MANY_CONNECTIONS.code}` + env('max-connections-per-address'),
     })
-    .option('max-buffered-output', count('max-buffered-output', 'bytes of captured output held across the daemon (0 = no limit); past it new runs get code 3005', DEFAULT_MAX_BUFFERED_OUTPUT))
+    .option('max-buffered-output', count('max-buffered-output', `bytes of captured output held across the daemon (0 = no limit); past it new runs get code ${codes.BUSY.code}`, DEFAULT_MAX_BUFFERED_OUTPUT))
     .option('timeout', count('timeout', 'default command time limit in seconds (0 = none)', DEFAULT_TIMEOUT_S))
     .option('max-output', count('max-output', 'default cap in bytes on captured stdout+stderr', DEFAULT_MAX_OUTPUT))
     .option('shutdown-grace', count('shutdown-grace', 'seconds SIGTERM waits for running commands', 30))
-    .option('max-running', count('max-running', 'commands running at once across the daemon (0 = unlimited); one more: code 3005', 0))
-    .option('auth-fail-limit', count('auth-fail-limit', 'failed authentications per address within the window before code 1002 (0 = off)', 10))
+    .option('max-running', count('max-running', `commands running at once across the daemon (0 = unlimited); one more: code ${codes.BUSY.code}`, 0))
+    .option('auth-fail-limit', count('auth-fail-limit', `failed authentications per address within the window before code ${codes.THROTTLED.code} (0 = off)`, 10))
     .option('auth-fail-window', count('auth-fail-window', 'seconds the failure count of an address lasts', 60))
     .option('http-port', { type: 'number', default: envDefault('http-port') === undefined ? undefined : Number(envDefault('http-port')), describe: `open the HTTP door on this port (0 = ephemeral)${env('http-port')}` })
     .option('http-host', text('http-host', 'address of the HTTP door (default: --host)'))
     .option('metrics-token', text('metrics-token', 'GET /metrics requires Authorization: Bearer TOKEN'))
     .option('state-dir', { ...text('state-dir', 'where detached jobs keep their records and output (0700)', defaultStateDir()), defaultDescription: '/var/lib/uscmdrelay as root, else $XDG_STATE_HOME/uscmdrelay or ~/.local/state/uscmdrelay' })
-    .option('max-jobs', count('max-jobs', 'detached jobs running at once (0 = unlimited); one more: code 3005', 64))
+    .option('max-jobs', count('max-jobs', `detached jobs running at once (0 = unlimited); one more: code ${codes.BUSY.code}`, 64))
     .option('job-retention', count('job-retention', 'seconds finished jobs are kept (0 = for ever)', 604_800))
     .option('tls-cert', { ...text('tls-cert', 'serve TLS with this certificate (PEM)'), implies: 'tls-key' })
     .option('tls-key', { ...text('tls-key', 'private key of --tls-cert (PEM)'), implies: 'tls-cert' })

@@ -3,16 +3,14 @@ import type { Argv, CommandModule } from 'yargs';
 import { publishSignal } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
-import { connectOrExit, EXIT_USAGE, exitWith, identityOrExit, type BrokerFlags } from './fleet-support.js';
+import { connectOrExit, identityOrExit, type BrokerFlags } from './fleet-support.js';
+import { exits, exitWith } from './exits.js';
 
 interface SignalFlags extends GlobalOptions, BrokerFlags {
   identity: string;
   name: string;
   message: string[];
 }
-
-// remaphore's "other exit codes on error": the broker could not be reached or took no message.
-const EXIT_ERROR = 3;
 
 export const signalCommand: CommandModule<GlobalOptions, SignalFlags> = {
   command: 'signal <name> [message..]',
@@ -21,14 +19,14 @@ export const signalCommand: CommandModule<GlobalOptions, SignalFlags> = {
     withBrokerFlags(y)
       .positional('name', { type: 'string', demandOption: true, describe: 'signal name (dot-separated segments)' })
       .positional('message', { type: 'string', array: true, default: [], describe: 'message, given to waiters' })
-      .option('identity', { type: 'string', demandOption: true, describe: 'ed25519 private key that signs the signal' }) as Argv<SignalFlags>,
+      .option('identity', { type: 'string', demandOption: true, describe: 'ed25519 private key that signs the signal' }),
   handler: async (argv) => {
     const identity = identityOrExit(argv.identity, (warning) => process.stderr.write(`uscmdrelay: ${warning}\n`));
-    const connection = await connectOrExit(argv, 'uscmdrelay signal', EXIT_ERROR);
+    const connection = await connectOrExit(argv, 'uscmdrelay signal', exits.BROKER_UNREACHABLE);
     try {
       await publishSignal(connection, identity, String(argv.name), argv.message.map(String).join(' '));
     } catch (error) {
-      exitWith(/signal name/.test((error as Error).message) ? EXIT_USAGE : EXIT_ERROR, (error as Error).message);
+      exitWith(/signal name/.test((error as Error).message) ? exits.USAGE : exits.BROKER_UNREACHABLE, (error as Error).message);
     } finally {
       await connection.close();
     }

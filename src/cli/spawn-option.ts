@@ -1,6 +1,7 @@
 // `--spawn auto|native|portable` of `serve` and `agent` (SPEC 1, 5.5), also as USCMDRELAY_SPAWN.
 import type { Argv } from 'yargs';
 import { isSpawnMode, resolveLauncher, SPAWN_MODES, type Launcher } from '../exec/index.js';
+import { exits } from './exits.js';
 import { envDefault, envName } from './options.js';
 
 export interface SpawnFlag {
@@ -12,7 +13,7 @@ export function withSpawnOption<T>(y: Argv<T>): Argv<T & SpawnFlag> {
     type: 'string',
     default: envDefault('spawn') ?? 'auto',
     describe: `how commands are started: ${SPAWN_MODES.join(', ')} (env ${envName('spawn')})`,
-  }) as Argv<T & SpawnFlag>;
+  });
 }
 
 // The launcher --spawn asks for; one line on stderr and exit 2 when it cannot be had.
@@ -25,5 +26,5 @@ export function launcherOrExit(argv: SpawnFlag): Launcher {
 
 function exitUsage(message: string): never {
   process.stderr.write(`${message}\n`);
-  process.exit(2);
+  process.exit(exits.USAGE);
 }

@@ -1,10 +1,8 @@
 // Start-up failures (SPEC 6): one line on stderr, exit 2, never a stack trace.
-
-export const EXIT_STARTUP = 2;
+import { exits, exitWith } from './exits.js';
 
 export function startupFailure(message: string): never {
-  process.stderr.write(`uscmdrelay: ${message}\n`);
-  process.exit(EXIT_STARTUP);
+  return exitWith(exits.USAGE, message);
 }
 
 // Runs one start-up step; an error becomes "what: message" and exit 2.

@@ -5,7 +5,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { readTrustFile, waitForSignal, type SignalEnvelope } from '../fleet/index.js';
 import type { GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
-import { connectOrExit, durationOrExit, EXIT_USAGE, exitWith, type BrokerFlags } from './fleet-support.js';
+import { connectOrExit, durationOrExit, type BrokerFlags } from './fleet-support.js';
+import { exits, exitWith, killedBySignalStatus } from './exits.js';
 
 interface WaitFlags extends GlobalOptions, BrokerFlags {
   name: string;
@@ -14,9 +15,6 @@ interface WaitFlags extends GlobalOptions, BrokerFlags {
   trust?: string | undefined;
   'allow-skew': number;
 }
-
-const EXIT_TIMEOUT = 1;
-const EXIT_ERROR = 3;
 
 // Runs the command after `--` with the signal in its environment; resolves with its status.
 async function runWithSignal(argv: readonly string[], signal: SignalEnvelope): Promise<number> {
@@ -35,14 +33,10 @@ async function runWithSignal(argv: readonly string[], signal: SignalEnvelope): P
   return await new Promise<number>((resolve) => {
     child.once('error', (error) => {
       process.stderr.write(`uscmdrelay: cannot run ${file}: ${error.message}\n`);
-      resolve(127);
+      resolve(exits.COMMAND_NOT_STARTED);
     });
-    child.once('exit', (code, killedBy) => resolve(code ?? 128 + (killedBy === null ? 0 : signalNumber(killedBy))));
+    child.once('exit', (code, killedBy) => resolve(code ?? (killedBy === null ? 128 : killedBySignalStatus(killedBy))));
   });
-}
-
-function signalNumber(name: NodeJS.Signals): number {
-  return ({ SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 } as Partial<Record<NodeJS.Signals, number>>)[name] ?? 1;
 }
 
 export const waitCommand: CommandModule<GlobalOptions, WaitFlags> = {
@@ -54,16 +48,16 @@ export const waitCommand: CommandModule<GlobalOptions, WaitFlags> = {
       .positional('command', { type: 'string', array: true, default: [], describe: 'command (after --) run when the signal comes' })
       .option('timeout', { type: 'string', describe: 'give up after DURATION (30, 30s, 5m, 1h2m): exit 1', defaultDescription: 'wait forever' })
       .option('trust', { type: 'string', describe: 'count only signals signed by a key in FILE (lines NAME PUBLIC_KEY)' })
-      .option('allow-skew', { type: 'number', default: 30, describe: 'seconds a signal timestamp may differ from this clock' }) as Argv<WaitFlags>,
+      .option('allow-skew', { type: 'number', default: 30, describe: 'seconds a signal timestamp may differ from this clock' }),
   handler: async (argv) => {
     const timeoutMs = argv.timeout === undefined ? null : durationOrExit('timeout', argv.timeout);
     let trustedKeys: Set<string> | null = null;
     try {
       if (argv.trust !== undefined) trustedKeys = new Set(readTrustFile(argv.trust).values());
     } catch (error) {
-      exitWith(EXIT_USAGE, (error as Error).message);
+      exitWith(exits.USAGE, (error as Error).message);
     }
-    const connection = await connectOrExit(argv, 'uscmdrelay wait', EXIT_ERROR);
+    const connection = await connectOrExit(argv, 'uscmdrelay wait', exits.BROKER_UNREACHABLE);
     let signal: SignalEnvelope | null;
     try {
       signal = await waitForSignal({
@@ -76,15 +70,15 @@ export const waitCommand: CommandModule<GlobalOptions, WaitFlags> = {
       });
     } catch (error) {
       await connection.close();
-      return exitWith(/signal name/.test((error as Error).message) ? EXIT_USAGE : EXIT_ERROR, (error as Error).message);
+      return exitWith(/signal name/.test((error as Error).message) ? exits.USAGE : exits.BROKER_UNREACHABLE, (error as Error).message);
     }
     await connection.close();
-    if (signal === null) process.exit(EXIT_TIMEOUT);
+    if (signal === null) process.exit(exits.WAIT_TIMED_OUT);
     // What follows `--` lands in argv._ (after the command name `wait`).
     const command = [...argv.command, ...argv._.slice(1)].map(String);
     if (command.length === 0) {
       process.stdout.write(`${signal.message}\n`);
-      process.exit(0);
+      process.exit(exits.OK);
     }
     process.exit(await runWithSignal(command, signal));
   },

@@ -2,7 +2,7 @@
 // response, `callStream` yields its output as produced, `list` asks what the key may run; and the
 // request objects of SPEC 2.1 they send. Jobs are in jobs.ts.
 import { isUtf8 } from 'node:buffer';
-import type { ListedCommand, RelayResponse } from '../protocol/index.js';
+import { codes, type ListedCommand, type RelayResponse } from '../protocol/index.js';
 import { exchange, exchangeOnce } from './exchange.js';
 import type { AnswerLine, CallEvent, CallOptions, ConnectionOptions, ListResult, WireRequest } from './types.js';
 
@@ -60,7 +60,7 @@ export function callLines(options: CallOptions, stream: boolean): AsyncGenerator
 function listedCommands(value: unknown): ListedCommand[] {
   if (!Array.isArray(value)) return [];
   return value
-    .filter((entry): entry is { command: string; description?: unknown } => typeof entry?.command === 'string')
+    .filter((entry: unknown): entry is { command: string; description?: unknown } => typeof entry === 'object' && entry !== null && 'command' in entry && typeof entry.command === 'string')
     .map((entry) => ({ command: entry.command, description: typeof entry.description === 'string' ? entry.description : '' }));
 }
 
@@ -68,7 +68,7 @@ function listedCommands(value: unknown): ListedCommand[] {
 export async function list(options: ConnectionOptions): Promise<ListResult> {
   for await (const line of listLines(options)) {
     const message = line.message;
-    if ('code' in message) return { response: message, commands: message.code === 0 ? listedCommands(message.commands) : [] };
+    if ('code' in message) return { response: message, commands: message.code === codes.OK.code ? listedCommands(message.commands) : [] };
   }
   throw new Error('unreachable: exchange ends with a response or throws');
 }

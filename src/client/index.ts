@@ -7,4 +7,4 @@ export { exitStatusFor, EXIT_STATUS_BY_CODE, EXIT_NO_ANSWER, EXIT_RELAY_FAILURE 
 export type * from './types.js';
 export { readClientKey, readTlsFiles, readPayloadSource, type KeySource, type TlsFiles } from './files.js';
 export { httpBaseUrl } from './exchange-http.js';
-export { startJob, getJob, listJobs, cancelJob, followJob, jobOutcome, MAX_JOB_WAIT_S, type JobOptions, type JobReadOptions, type JobFollowEvent } from './jobs.js';
+export { startJob, getJob, listJobs, cancelJob, followJob, jobOutcome, type JobOptions, type JobReadOptions, type JobFollowEvent } from './jobs.js';

@@ -20,7 +20,7 @@ export interface JobReadOptions extends JobOptions {
 export type JobFollowEvent = { event: 'output'; data: string; raw: string | null } | { event: 'result'; response: RelayResponse; raw: string };
 
 // The longest a relay holds one answer (SPEC 10).
-export const MAX_JOB_WAIT_S = 60;
+const MAX_JOB_WAIT_S = 60;
 
 // Starts the command as a job: the response's `job_id` names it (code 0, "Job started").
 export function startJob(options: CallOptions): Promise<RelayResponse> {

@@ -30,8 +30,8 @@ const DISCONNECT_POLICIES: readonly DisconnectPolicy[] = ['continue', 'kill'];
 export interface OptionContext {
   defaults: DaemonDefaults;
   accounts: AccountDirectory;
-  written(name: string): string | undefined; // another option's value as written in the section
-  setting<T>(option: CommandOption<string, T>): T; // another option's value, read (once) first
+  written: (name: string) => string | undefined; // another option's value as written in the section
+  setting: <T>(option: CommandOption<string, T>) => T; // another option's value, read (once) first
 }
 
 export interface CommandOption<Field extends string, T> {

@@ -47,6 +47,5 @@ export function loadConfigSnapshot(options: LoadConfigOptions): ConfigSnapshot {
     keys: Object.freeze(keys.keys),
     clusters: clusters.clusters,
     files: Object.freeze([...auth.document.files, ...relays.document.files]),
-    defaults: Object.freeze({ ...options.defaults }),
   });
 }

@@ -29,7 +29,7 @@ function collectDefinitions(document: IniDocument, problems: ConfigProblem[]): M
   const definitions = new Map<string, Map<string, Definition>>();
   const clusterOf = (name: string): Map<string, Definition> => {
     let cluster = definitions.get(name);
-    if (cluster === undefined) definitions.set(name, (cluster = new Map()));
+    if (cluster === undefined) definitions.set(name, (cluster = new Map<string, Definition>()));
     return cluster;
   };
 

@@ -50,7 +50,6 @@ export interface ConfigSnapshot {
   // cluster name -> command name -> spec. Maps, never plain objects: `__proto__` is just a name.
   clusters: ReadonlyMap<string, ReadonlyMap<string, CommandSpec>>;
   files: readonly string[]; // every file that was read, in order
-  defaults: DaemonDefaults;
 }
 
 // One thing wrong with the configuration; `configtest` prints each on its own line.

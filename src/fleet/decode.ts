@@ -1,6 +1,6 @@
 // Bytes from the broker → one envelope of a known shape, or a reason it is not one.
 // The shapes are checked field by field: a broker can deliver anything.
-import type { Envelope } from './envelope.js';
+import { FLEET_VERSION, type Envelope } from './envelope.js';
 
 export type Decoded = { ok: true; envelope: Envelope } | { ok: false; reason: string };
 
@@ -20,7 +20,7 @@ export function decodeEnvelope(data: Uint8Array): Decoded {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { ok: false, reason: 'not a JSON object' };
   const body = parsed as Json;
-  if (body.v !== 1) return { ok: false, reason: 'unknown protocol version' };
+  if (body.v !== FLEET_VERSION) return { ok: false, reason: 'unknown protocol version' };
   const problem = shapeProblem(body);
   return problem === null ? { ok: true, envelope: body as unknown as Envelope } : { ok: false, reason: problem };
 }

@@ -2,7 +2,9 @@
 // `type`, which the signature covers, so a signed message of one kind never passes as another.
 import type { RelayResponse, WireRequest } from '../protocol/index.js';
 
+// The `v` of every message this code writes and the only one it reads.
 export const FLEET_VERSION = 1;
+export type FleetVersion = typeof FLEET_VERSION;
 
 // The part of a SPEC 2.1 request a sender may put in an envelope (protocol's WireRequest): no
 // auth_key (the signature is the credential), no streaming, no jobs.
@@ -14,7 +16,7 @@ export type FleetRequest = Pick<WireRequest, 'command' | 'payload' | 'payload_en
 
 // Sender → agents. `reply` is signed so that a broker cannot redirect the answers.
 export interface RequestEnvelope {
-  v: 1;
+  v: FleetVersion;
   type: 'request';
   to: string; // target pattern (SPEC 9 "Names and targets")
   reply: string; // NATS subject for acks and responses
@@ -27,7 +29,7 @@ export interface RequestEnvelope {
 
 // Agent → sender, at once. `nonce` is the request's: it ties the answer to that request.
 export interface AckEnvelope {
-  v: 1;
+  v: FleetVersion;
   type: 'ack';
   agent: string;
   nonce: string;
@@ -38,7 +40,7 @@ export interface AckEnvelope {
 
 // Agent → sender, when the road is done.
 export interface ResponseEnvelope {
-  v: 1;
+  v: FleetVersion;
   type: 'response';
   agent: string;
   nonce: string;
@@ -50,7 +52,7 @@ export interface ResponseEnvelope {
 
 // Anyone → waiters on `name` (the semaphore of SPEC 9).
 export interface SignalEnvelope {
-  v: 1;
+  v: FleetVersion;
   type: 'signal';
   name: string;
   message: string;

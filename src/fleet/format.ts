@@ -1,9 +1,11 @@
 // The sender's output (SPEC 9): a table for people, JSON lines and remaphore's CSV for scripts.
 import { randomBytes } from 'node:crypto';
+import { codes } from '../protocol/index.js';
 import type { FleetRow } from './collect.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv'];
+export const DEFAULT_OUTPUT_FORMAT: OutputFormat = 'table';
 
 const MISSING_ACKED = 'acknowledged, but no answer before the timeout';
 const MISSING_SILENT = 'no acknowledgement';
@@ -49,7 +51,7 @@ function csvRow(row: FleetRow, tag: string): string {
   else {
     const { response } = row;
     exit = response.exit_code === null ? '' : String(response.exit_code);
-    output = response.code === 0 || response.code === 3001 ? response.message : `error ${response.code}: ${response.message}`;
+    output = response.code === codes.OK.code || response.code === codes.EXIT_NONZERO.code ? response.message : `error ${response.code}: ${response.message}`;
   }
   const line = `${row.agent},${exit},${output}`;
   return output.includes('\n') ? `--> ${tag}\n${line}\n--< ${tag}\n` : `${line}\n`;

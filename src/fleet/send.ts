@@ -4,7 +4,7 @@ import { createInbox, type NatsConnection } from '@nats-io/transport-node';
 import { setLongTimeout } from '../timers/index.js';
 import { ReplyCollector, type FleetRow } from './collect.js';
 import { decodeEnvelope } from './decode.js';
-import type { FleetRequest, RequestEnvelope } from './envelope.js';
+import { FLEET_VERSION, type FleetRequest, type RequestEnvelope } from './envelope.js';
 import type { Identity } from './identity.js';
 import { signBody } from './sign.js';
 import { REQUEST_SUBJECT } from './subjects.js';
@@ -76,7 +76,7 @@ export async function sendFleetRequest(options: SendOptions): Promise<SendResult
       },
     });
     const body: Omit<RequestEnvelope, 'sig'> = {
-      v: 1,
+      v: FLEET_VERSION,
       type: 'request',
       to: options.to,
       reply,

@@ -1,7 +1,7 @@
 // Semaphores (SPEC 9): `signal NAME` publishes one signed event on the name's subject.
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { SignalEnvelope } from './envelope.js';
+import { FLEET_VERSION, type SignalEnvelope } from './envelope.js';
 import type { Identity } from './identity.js';
 import { signBody } from './sign.js';
 import { signalSubject } from './subjects.js';
@@ -12,7 +12,7 @@ export async function publishSignal(connection: NatsConnection, identity: Identi
   const problem = agentNameProblem(name);
   if (problem !== null) throw new Error(`signal ${problem}`);
   const body: Omit<SignalEnvelope, 'sig'> = {
-    v: 1,
+    v: FLEET_VERSION,
     type: 'signal',
     name,
     message,

@@ -1,7 +1,7 @@
 // Socket activation (sd_listen_fds): the listening sockets systemd passes instead of binding.
 // systemd puts them at fd 3, 4, … and names them with FileDescriptorName= in LISTEN_FDNAMES.
 
-export const SD_LISTEN_FDS_START = 3;
+const SD_LISTEN_FDS_START = 3;
 
 // The passed listening sockets by role: `tcp` (the relay door) and `http` (the HTTP door).
 export interface ActivatedSockets {

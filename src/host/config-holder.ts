@@ -8,9 +8,9 @@ export interface ConfigSource {
 }
 
 export interface ConfigHolder {
-  current(): ConfigSnapshot;
+  current: () => ConfigSnapshot;
   // Re-reads both files; a bad one leaves the old snapshot in place and logs every problem.
-  reload(): boolean;
+  reload: () => boolean;
 }
 
 export function createConfigHolder(source: ConfigSource, initial: ConfigSnapshot, logger: Logger): ConfigHolder {

@@ -4,5 +4,5 @@ export { runHost, CLOSE_DOORS_MS, type Door, type Hosted, type HostEnd, type Hos
 export { createConfigHolder, type ConfigHolder, type ConfigSource } from './config-holder.js';
 export { listenForStopSignals, type SignalSource, type StopSignals } from './stop-signals.js';
 export { StartupError, listenFailure } from './startup-error.js';
-export { ActivationError, SD_LISTEN_FDS_START, takeActivatedSockets, type ActivatedSockets } from './activation.js';
-export { createServiceNotifier, monotonicMicroseconds, nativeNotifySend, watchdogIntervalMs, type NotifyOptions, type NotifySend, type ServiceNotifier } from './notify.js';
+export { ActivationError, takeActivatedSockets, type ActivatedSockets } from './activation.js';
+export { createServiceNotifier, nativeNotifySend, watchdogIntervalMs, type NotifyOptions, type NotifySend, type ServiceNotifier } from './notify.js';

@@ -41,7 +41,7 @@ export interface NotifyOptions {
 const OFF: ServiceNotifier = { via: 'off', ready() {}, reloading() {}, stopping() {}, close: async () => {} };
 
 // CLOCK_MONOTONIC in µs: on Linux process.hrtime reads that clock (libuv's uv_hrtime).
-export function monotonicMicroseconds(): bigint {
+function monotonicMicroseconds(): bigint {
   return process.hrtime.bigint() / 1000n;
 }
 

@@ -9,8 +9,6 @@ const levelNames: ReadonlyMap<string, string> = new Map([
   ['fatal', 'fatal'],
 ]);
 
-export const logLevelChoices = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
-
 // Returns pino's level for a --log-level value in any case, or null when it is not one.
 export function toPinoLevel(name: string): string | null {
   return levelNames.get(name.toLowerCase()) ?? null;

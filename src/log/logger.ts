@@ -13,6 +13,7 @@ export type { Logger } from 'pino';
 
 export const logFormats = ['json', 'pretty', 'auto'] as const;
 export type LogFormat = (typeof logFormats)[number];
+export const DEFAULT_LOG_FORMAT: LogFormat = 'auto';
 
 export interface LoggerOptions {
   file?: string | undefined; // append here; standard output when absent
@@ -46,6 +47,7 @@ export function wantsPretty(format: LogFormat, file: string | undefined): boolea
 // transform stream), so a line logged just before exit is in the file's buffer and gets flushed.
 // Loaded only when wanted: every CLI command imports this file, few of them print pretty logs.
 function prettifier(colorize: boolean): (line: string) => string {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- require() is untyped; the type is pino-pretty's own
   const pinoPretty: typeof PinoPretty = createRequire(import.meta.url)('pino-pretty');
   return pinoPretty.prettyFactory({ colorize, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid' });
 }
@@ -65,7 +67,7 @@ function checkWritable(file: string): void {
 export function createLogger(options: LoggerOptions): Logger {
   if (options.file !== undefined) checkWritable(options.file);
   // sync:false: writes are buffered and flushed by the event loop; pino flushes what is left
-  // synchronously on process exit (SPEC 4), and flushLogger() does it before a fatal exit.
+  // synchronously as the daemon exits (SPEC 4), and flushLogger() does it before a fatal exit.
   const boom = options.file
     ? pino.destination({ dest: options.file, append: true, mkdir: true, sync: false })
     : pino.destination({ fd: 1, sync: false });

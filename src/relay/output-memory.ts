@@ -21,7 +21,7 @@ export class OutputMemory {
   }
 
   // An account for one run: what it takes is given back, all at once, by release (idempotent).
-  open(): OutputAccount & { release(): void } {
+  open(): OutputAccount & { release: () => void } {
     let taken = 0;
     let released = false;
     return {

@@ -13,10 +13,10 @@ export interface MetricSources {
 export interface DaemonMetrics {
   readonly observer: RelayObserver;
   // Wraps the shared connection limits so every admitted connection counts in connections_open.
-  countConnections(limits: ConnectionGate): ConnectionGate;
-  configReloaded(ok: boolean): void;
+  countConnections: (limits: ConnectionGate) => ConnectionGate;
+  configReloaded: (ok: boolean) => void;
   // The exposition text and its content type.
-  render(): Promise<{ contentType: string; text: string }>;
+  render: () => Promise<{ contentType: string; text: string }>;
 }
 
 const PREFIX = 'uscmdrelay_';

@@ -1,4 +1,5 @@
-// Collection on the sender: verification against --agents, completion rules, rows, formats, exit.
+// Collection on the sender: verification against --agents, completion rules, rows, formats
+// (send's exit status: test/cli/exits.test.ts).
 import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
 import { describe, it } from 'node:test';
@@ -6,7 +7,6 @@ import {
   formatRows,
   generateIdentity,
   ReplyCollector,
-  sendExitStatus,
   signBody,
   type FleetRow,
   type Identity,
@@ -136,17 +136,5 @@ describe('formats', () => {
         '',
       ].join('\n'),
     );
-  });
-});
-
-describe('sendExitStatus', () => {
-  const answered = (code: number): FleetRow => ({ agent: 'a', state: 'answered', response: { ...ok(''), code }, verified: false });
-  it('is 0 only if someone answered and every answer is code 0', () => {
-    assert.equal(sendExitStatus([answered(0), answered(0)], null), 0);
-    assert.equal(sendExitStatus([answered(0), answered(3001)], null), 1);
-    assert.equal(sendExitStatus([answered(0), { agent: 'b', state: 'missing', acked: true, verified: false }], null), 1);
-    assert.equal(sendExitStatus([answered(0)], 2), 1);
-    assert.equal(sendExitStatus([], null), 3);
-    assert.equal(sendExitStatus([{ agent: 'b', state: 'missing', acked: true, verified: false }], null), 3);
   });
 });

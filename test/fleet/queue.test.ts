@@ -13,7 +13,6 @@ import {
   openQueue,
   queueSubject,
   registerAgent,
-  sendExitStatus,
   signBody,
   type FleetRow,
   type Identity,
@@ -23,6 +22,7 @@ import { eventually } from './helpers/fakes.js';
 import { connectTo, newIdentity } from './helpers/fleet.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { linesWith, queue, results, startTestQueueAgent, waitForJetStream, type TestQueueAgent } from './helpers/queue.js';
+import { sendExitStatus } from '../../src/cli/exits.js';
 
 const sender = newIdentity();
 const stranger = newIdentity();

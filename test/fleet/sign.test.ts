@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canonicalJson, generateIdentity, loadIdentity, signBody, verifyBody, type Identity } from '../../src/fleet/index.js';
 import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function identity(): Identity {
   const { pem, publicKey } = generateIdentity();
@@ -82,10 +85,7 @@ describe('signatures', () => {
 });
 
 describe('identity files', () => {
-  it('public key is 43 chars of unpadded base64url of the raw 32 bytes', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
+  it('public key is 43 chars of unpadded base64url of the raw 32 bytes', () => {
     const { pem, publicKey } = generateIdentity();
     assert.match(publicKey, /^[A-Za-z0-9_-]{43}$/);
     assert.equal(Buffer.from(publicKey, 'base64url').length, 32);

@@ -79,7 +79,7 @@ export async function startDaemon(config: DaemonConfig): Promise<DaemonHandle> {
     }
   };
   if (config.logFile) tailFile(config.logFile, onLine, proc);
-  else createInterface({ input: proc.stdout! }).on('line', onLine);
+  else createInterface({ input: proc.stdout }).on('line', onLine);
   const exited = once(proc, 'exit');
 
   function waitForLog(match: (line: LogLine) => boolean, timeoutMs = 10_000): Promise<LogLine> {

@@ -43,8 +43,9 @@ function fakeDoor(name: string, events: string[], lost?: Promise<void>): Door {
   return {
     label: `${name} door`,
     stopAccepting: () => events.push(`${name}: stop accepting`),
-    async close(timeoutMs) {
+    close(timeoutMs) {
       events.push(`${name}: close within ${timeoutMs} ms`);
+      return Promise.resolve();
     },
     ...(lost ? { lost } : {}),
   };
@@ -74,9 +75,9 @@ describe('runHost', () => {
     const host = harness();
     const { events } = host;
     const running = runHost(
-      host.options(async () => {
+      host.options(() => {
         events.push('open');
-        return { road: fakeRoad(events), doors: [fakeDoor('tcp', events), fakeDoor('http', events)] };
+        return Promise.resolve({ road: fakeRoad(events), doors: [fakeDoor('tcp', events), fakeDoor('http', events)] });
       }),
     );
     await new Promise((resolve) => setImmediate(resolve));
@@ -99,7 +100,7 @@ describe('runHost', () => {
   it('ends the grace at a second SIGINT during the drain', async () => {
     const host = harness();
     const { events } = host;
-    const running = runHost(host.options(async () => ({ road: fakeRoad(events, true), doors: [fakeDoor('tcp', events)] })));
+    const running = runHost(host.options(() => Promise.resolve({ road: fakeRoad(events, true), doors: [fakeDoor('tcp', events)] })));
     await new Promise((resolve) => setImmediate(resolve));
     host.signals.emit('SIGINT', 'SIGINT');
     await logged(host, 'shutting down');
@@ -114,16 +115,16 @@ describe('runHost', () => {
     const first = loadConfigSnapshot({ configDir: dir, defaults: DEFAULTS });
     const host = harness(first);
     const outcomes: boolean[] = [];
-    let config: ConfigHolder | null = null;
+    const opened: { config: ConfigHolder | null } = { config: null };
     const running = runHost({
-      ...host.options(async (holder) => {
-        config = holder;
-        return { road: fakeRoad(host.events), doors: [fakeDoor('tcp', host.events)], configReloaded: (ok) => outcomes.push(ok) };
+      ...host.options((holder) => {
+        opened.config = holder;
+        return Promise.resolve({ road: fakeRoad(host.events), doors: [fakeDoor('tcp', host.events)], configReloaded: (ok: boolean) => outcomes.push(ok) });
       }),
       config: { configDir: dir, defaults: DEFAULTS },
     });
     await new Promise((resolve) => setImmediate(resolve));
-    const current = (): ConfigSnapshot | undefined => (config as ConfigHolder | null)?.current();
+    const current = (): ConfigSnapshot | undefined => opened.config?.current();
     assert.equal(current(), first);
 
     writeFileSync(join(dir, 'relays.conf'), `${MINIMAL_RELAYS}date = /bin/date\n`);
@@ -161,7 +162,7 @@ describe('runHost', () => {
     const { events } = host;
     let lose = (): void => {};
     const lost = new Promise<void>((resolve) => (lose = resolve));
-    const running = runHost(host.options(async () => ({ road: fakeRoad(events), doors: [fakeDoor('nats', events, lost)] })));
+    const running = runHost(host.options(() => Promise.resolve({ road: fakeRoad(events), doors: [fakeDoor('nats', events, lost)] })));
     await new Promise((resolve) => setImmediate(resolve));
     lose();
     assert.equal(await running, 'door lost');
@@ -172,9 +173,7 @@ describe('runHost', () => {
     const host = harness();
     await assert.rejects(
       runHost(
-        host.options(async () => {
-          throw new StartupError('cannot listen on 127.0.0.1:1: permission denied');
-        }),
+        host.options(() => Promise.reject(new StartupError('cannot listen on 127.0.0.1:1: permission denied'))),
       ),
       { name: 'StartupError', message: 'cannot listen on 127.0.0.1:1: permission denied' },
     );

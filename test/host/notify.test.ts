@@ -77,8 +77,10 @@ async function notifyReceiver(path: string) {
     lines.on('line', (line) => {
       if (line === 'bound') return resolve();
       const received: unknown = JSON.parse(line);
-      if (!Array.isArray(received) || typeof received[0] !== 'string' || typeof received[1] !== 'number') return;
-      const [message, at] = received;
+      if (!Array.isArray(received)) return;
+      const message: unknown = received[0];
+      const at: unknown = received[1];
+      if (typeof message !== 'string' || typeof at !== 'number') return;
       // systemd-notify (the fallback) sends a BARRIER=1 of its own after each message.
       if (message === 'BARRIER=1') return;
       messages.push(message);

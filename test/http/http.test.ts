@@ -190,7 +190,7 @@ describe('HTTP door', () => {
     assert.equal(answer.status, 401);
     const lines = answer.text.trimEnd().split('\n');
     assert.equal(lines.length, 1);
-    assert.equal(JSON.parse(lines[0] ?? '').code, 1000);
+    assert.equal((JSON.parse(lines[0] ?? '') as { code: unknown }).code, 1000);
   });
 
   it('GET /healthz is 200 {"status":"ok"} without a key', LIMIT, async () => {

@@ -361,7 +361,7 @@ command = /bin/sh -c 'sleep 1.2; echo finished' short
 
   it('nc -N itself gets the answer', { ...LIMIT, skip: !existsSync('/usr/bin/nc') && 'needs nc (netcat-openbsd)' }, async () => {
     const stdout = await new Promise<string>((resolve, reject) => {
-      const child = execFile('nc', ['-N', '127.0.0.1', String(daemon.port)], (error, out) => (error ? reject(error) : resolve(out)));
+      const child = execFile('nc', ['-N', '127.0.0.1', String(daemon.port)], (error, out) => (error ? reject(new Error('nc failed', { cause: error })) : resolve(out)));
       child.stdin?.end(`${JSON.stringify(run('ops::short'))}\n`);
     });
     const answer = parse(stdout.split('\n').filter((line) => line.trim() !== '').at(-1) ?? '');

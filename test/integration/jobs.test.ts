@@ -362,7 +362,7 @@ describe('jobs', () => {
     cleanups.push(() => stranger.kill('SIGKILL'));
     const strangerPid = stranger.pid ?? 0;
     const fakeId = 'abcdefabcdefabcdefabcdefabcdef01';
-    const fake = { ...JSON.parse(readFileSync(join(state, 'jobs', `${id}.json`), 'utf8')), job_id: fakeId, pid: strangerPid, pid_start: '1' };
+    const fake = { ...(JSON.parse(readFileSync(join(state, 'jobs', `${id}.json`), 'utf8')) as object), job_id: fakeId, pid: strangerPid, pid_start: '1' };
     writeFileSync(join(state, 'jobs', `${fakeId}.json`), JSON.stringify(fake), { mode: 0o600 });
 
     const restarted = await start(['--state-dir', state]);

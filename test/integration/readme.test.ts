@@ -106,7 +106,7 @@ async function startSample(): Promise<{ port: number; stop: () => Promise<void> 
     cwd: work,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
     const entry = JSON.parse(line) as { msg?: string; port?: number; host?: string };
     if (entry.msg === 'listening') {

@@ -25,8 +25,8 @@ async function openStream(port: number, body: object): Promise<{ socket: Socket;
   return {
     socket,
     next: async () => {
-      const { value, done } = await lines.next();
-      return done === true ? null : (JSON.parse(value) as Line);
+      const line = await lines.next();
+      return line.done === true ? null : (JSON.parse(line.value) as Line);
     },
   };
 }

@@ -24,9 +24,9 @@ async function receiveOne(address: string, send: () => void): Promise<string> {
   const lines = createInterface({ input: receiver.stdout })[Symbol.asyncIterator]();
   assert.equal((await lines.next()).value, 'ready');
   send();
-  const message = (await lines.next()).value;
+  const message = await lines.next();
   await once(receiver, 'exit');
-  return String(message);
+  return message.done === true ? '' : message.value;
 }
 
 describe('sdNotify', { skip: addon === null && 'native addon not built' }, () => {

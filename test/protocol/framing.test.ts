@@ -1,7 +1,7 @@
 // SPEC 2: where a request ends. In-process, byte by byte as well as in one chunk.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeRequestBody, readRequest, RelayError, RequestFramer, type FrameState, type RoadRequest } from '../../src/protocol/index.js';
+import { decodeRequestBody, encodeLine, readRequest, RelayError, RequestFramer, type FrameState, type RoadRequest } from '../../src/protocol/index.js';
 
 // What the TCP door does with a framed body: decode it, validate it with the key in it.
 const parseRequest = (body: Buffer | string): RoadRequest => readRequest(decodeRequestBody(body), true).request;
@@ -61,6 +61,38 @@ describe('request framing', () => {
 
   it('the size cap counts every line', () => {
     assert.equal(frame(`{\n"auth_key": "${'k'.repeat(200)}",\n"command": "x"}\n`, 16, 100).kind, 'too_large');
+  });
+
+  it('a request of exactly the cap fits; one byte more does not', () => {
+    const request = '{"auth_key":"k","command":"x"}';
+    assert.equal(body(frame(`${request}\n`, Infinity, request.length)), request);
+    assert.equal(frame(`${request}\n`, Infinity, request.length - 1).kind, 'too_large');
+  });
+
+  it('a CRLF line end is not part of the request', () => {
+    assert.equal(body(frame('{"auth_key":"k","command":"x"}\r\n')), '{"auth_key":"k","command":"x"}');
+  });
+
+  it('an escaped quote or backslash does not end a string', () => {
+    const request = '{"auth_key":"k\\\\","command":"x","arguments":["say \\"}\\""]}';
+    for (const size of [Infinity, 1]) assert.deepEqual(parseRequest(body(frame(`${request}\n`, size))).arguments, ['say "}"']);
+  });
+
+  it('the end of the sending side completes the request with what arrived', () => {
+    const framer = new RequestFramer(1_048_576);
+    assert.equal(framer.push(Buffer.from('{"auth_key":"k","command":"x"}')).kind, 'pending');
+    const state = framer.end();
+    assert.equal(body(state), '{"auth_key":"k","command":"x"}');
+  });
+
+  it('nothing at all before the end is an empty request', () => {
+    assert.equal(body(new RequestFramer(16).end()), '');
+  });
+});
+
+describe('encodeLine', () => {
+  it('writes one JSON object and one newline', () => {
+    assert.equal(encodeLine({ status: 'ok', message: 'a\nb' }), '{"status":"ok","message":"a\\nb"}\n');
   });
 });
 

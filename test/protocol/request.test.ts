@@ -2,7 +2,8 @@
 // the key is required only where the body carries the credential.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readRequest, readShippedSchema, RelayError, REQUEST_FIELDS } from '../../src/protocol/index.js';
+import { readRequest, RelayError, REQUEST_FIELDS } from '../../src/protocol/index.js';
+import { readShippedSchema } from '../../src/protocol/schemas.js';
 
 const refusal = (message: string) => (error: unknown) => error instanceof RelayError && error.code === 2099 && error.message === `Malformed request: ${message}`;
 

@@ -33,9 +33,9 @@ test('a collector whose account runs dry is cut as at its cap, keeping what was 
   const account = memory.open();
   let capped = 0;
   const collector = createOutputCollector(1_000_000, null, () => (capped += 1), account);
-  collector.push('stdout', Buffer.from('12345678'));
-  collector.push('stdout', Buffer.from('abcdef'));
-  collector.push('stderr', Buffer.from('x'));
+  await collector.push('stdout', Buffer.from('12345678'));
+  await collector.push('stdout', Buffer.from('abcdef'));
+  await collector.push('stderr', Buffer.from('x'));
   const output = await collector.finish();
   assert.deepEqual(output, { stdout: '12345678', stderr: '', truncated: true });
   assert.equal(capped, 1);
@@ -47,7 +47,7 @@ test('stream mode (a listener) is not counted: backpressure bounds it', async ()
   const account = memory.open();
   const seen: string[] = [];
   const collector = createOutputCollector(null, (event) => void seen.push(event.data), () => assert.fail('capped'), account);
-  collector.push('stdout', Buffer.from('streamed, not kept'));
+  await collector.push('stdout', Buffer.from('streamed, not kept'));
   assert.deepEqual((await collector.finish()).truncated, false);
   assert.deepEqual(seen, ['streamed, not kept']);
   assert.equal(memory.held(), 0);

@@ -36,8 +36,8 @@ const commands: CommandSpec[] = [
 
 function snapshotOf(keys: KeyEntry[]): ConfigSnapshot {
   const clusters = new Map<string, Map<string, CommandSpec>>();
-  for (const spec of commands) clusters.set(spec.cluster, (clusters.get(spec.cluster) ?? new Map()).set(spec.name, spec));
-  return { keys, clusters, files: [], defaults: { timeoutMs: 0, maxOutput: 1024 * 1024, shellExec: false } };
+  for (const spec of commands) clusters.set(spec.cluster, (clusters.get(spec.cluster) ?? new Map<string, CommandSpec>()).set(spec.name, spec));
+  return { keys, clusters, files: [] };
 }
 
 const SNAPSHOT = snapshotOf([
@@ -53,7 +53,7 @@ interface Road {
   relay: Relay;
   lines: Array<Record<string, unknown>>;
   authFailures: string[];
-  ask(request: WireRequest, credential?: Credential, snapshot?: ConfigSnapshot): Promise<RelayResponse>;
+  ask: (request: WireRequest, credential?: Credential, snapshot?: ConfigSnapshot) => Promise<RelayResponse>;
 }
 
 function road(options: Partial<RelayOptions> = {}): Road {

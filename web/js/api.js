@@ -39,6 +39,19 @@
  * @property {'base64'} [payload_encoding]
  */
 
+// The relay codes the console acts on, as protocol/codes.ts names them (test/protocol/codes.test.ts
+// holds these to that table).
+export const RELAY_CODES = Object.freeze({
+  OK: 0,
+  AUTH_FAILED: 1000,
+  UNKNOWN_JOB: 2006,
+  EXIT_NONZERO: 3001,
+  TIMED_OUT: 3002,
+  OUTPUT_CAP: 3003,
+  KILLED_BY_SIGNAL: 3006,
+  CANCELLED: 3007,
+});
+
 /** @param {unknown} value @returns {value is Record<string, unknown>} */
 export function isObject(value) {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

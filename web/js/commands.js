@@ -1,6 +1,6 @@
 // @ts-check
 // The commands a key may run, each with its rules and a form to run it or start it as a job.
-import { runStreaming, startJob } from './api.js';
+import { RELAY_CODES, runStreaming, startJob } from './api.js';
 import { el, OutputLog } from './dom.js';
 import { describeOutcome, describeRules } from './format.js';
 
@@ -85,7 +85,7 @@ export function renderCommand(command, context) {
     say('running', 'running');
     try {
       const answer = await runStreaming(context.key(), await body(), (stream, data) => log.append(stream, data), running.signal);
-      if (answer.code === 1000) context.onUnauthorized(answer);
+      if (answer.code === RELAY_CODES.AUTH_FAILED) context.onUnauthorized(answer);
       const result = describeOutcome(answer);
       say(result.kind, result.text, result.detail);
       if (log.length === 0) pre.hidden = true;
@@ -105,8 +105,8 @@ export function renderCommand(command, context) {
     say('running', 'starting a job');
     try {
       const answer = await startJob(context.key(), await body());
-      if (answer.code === 1000) context.onUnauthorized(answer);
-      if (answer.code === 0 && typeof answer.job_id === 'string') {
+      if (answer.code === RELAY_CODES.AUTH_FAILED) context.onUnauthorized(answer);
+      if (answer.code === RELAY_CODES.OK && typeof answer.job_id === 'string') {
         say('ok', `job ${answer.job_id} started`);
         context.onJobStarted(answer.job_id);
       } else {

@@ -1,6 +1,8 @@
 // @ts-check
 // Words for what the relay says: argument rules, outcomes, sizes, times.
 
+import { RELAY_CODES } from './api.js';
+
 /** @typedef {import('./api.js').ListedCommand} ListedCommand */
 /** @typedef {import('./api.js').RelayAnswer} RelayAnswer */
 
@@ -50,11 +52,12 @@ export function describeRules(command) {
  */
 
 // Codes of runs the daemon ended (2.4): the command did not finish by itself.
+/** @type {ReadonlyMap<number, string>} */
 const KILLED = new Map([
-  [3002, 'timed out'],
-  [3003, 'output over the cap'],
-  [3006, 'killed by a signal'],
-  [3007, 'cancelled'],
+  [RELAY_CODES.TIMED_OUT, 'timed out'],
+  [RELAY_CODES.OUTPUT_CAP, 'output over the cap'],
+  [RELAY_CODES.KILLED_BY_SIGNAL, 'killed by a signal'],
+  [RELAY_CODES.CANCELLED, 'cancelled'],
 ]);
 
 /** @param {RelayAnswer} answer @returns {Outcome} */
@@ -65,13 +68,13 @@ export function describeOutcome(answer) {
   if (typeof answer.signal === 'string') parts.push(`signal ${answer.signal}`);
   parts.push(`code ${answer.code}`);
   // A refusal's duration is the relay's bookkeeping, not a run's: said only for runs.
-  const showDuration = ran || answer.code === 0 || KILLED.has(answer.code);
+  const showDuration = ran || answer.code === RELAY_CODES.OK || KILLED.has(answer.code);
   if (showDuration && typeof answer.duration_ms === 'number') parts.push(formatDuration(answer.duration_ms));
   if (answer.truncated === true) parts.push('output truncated');
-  if (answer.code === 0) return { kind: 'ok', text: ['succeeded', ...parts].join(' · '), detail: '' };
-  const word = KILLED.get(answer.code) ?? (answer.code === 3001 ? 'failed' : ran ? 'failed' : 'not run');
+  if (answer.code === RELAY_CODES.OK) return { kind: 'ok', text: ['succeeded', ...parts].join(' · '), detail: '' };
+  const word = KILLED.get(answer.code) ?? (answer.code === RELAY_CODES.EXIT_NONZERO ? 'failed' : ran ? 'failed' : 'not run');
   // A 3001's message repeats stderr (already shown) or says "exited with code N" (already said).
-  const detail = answer.code === 3001 ? '' : answer.message;
+  const detail = answer.code === RELAY_CODES.EXIT_NONZERO ? '' : answer.message;
   return { kind: ran || KILLED.has(answer.code) ? 'failed' : 'refused', text: [word, ...parts].join(' · '), detail };
 }
 

@@ -1,7 +1,7 @@
 // @ts-check
 // Jobs (SPEC 10): the list of this key's jobs, and one job followed live by long-polling its
 // output offsets. The followed job's id is kept in the tab so that reopening the page resumes.
-import { cancelJob, isObject, listJobs, readJob } from './api.js';
+import { cancelJob, isObject, listJobs, readJob, RELAY_CODES } from './api.js';
 import { byId, el, OutputLog } from './dom.js';
 import { formatDuration, formatTime } from './format.js';
 
@@ -50,7 +50,7 @@ export function describeJob(job) {
 /** running, ok or failed: how a job's state is coloured. @param {JobView} job */
 function tone(job) {
   if (job.state === 'running') return 'running';
-  return job.state === 'exited' && job.code === 0 ? 'ok' : 'failed';
+  return job.state === 'exited' && job.code === RELAY_CODES.OK ? 'ok' : 'failed';
 }
 
 /** @param {JobsContext} context */
@@ -68,8 +68,8 @@ export function createJobs(context) {
     status.textContent = 'loading…';
     const answer = await listJobs(context.key());
     if (mine !== refreshes) return; // a later refresh is under way: its answer is newer
-    if (answer.code === 1000) return context.onUnauthorized(answer);
-    if (answer.code !== 0) {
+    if (answer.code === RELAY_CODES.AUTH_FAILED) return context.onUnauthorized(answer);
+    if (answer.code !== RELAY_CODES.OK) {
       status.textContent = `code ${answer.code}: ${answer.message}`;
       return;
     }
@@ -116,13 +116,14 @@ export function createJobs(context) {
       view.hidden = true;
       view.replaceChildren();
     });
-    cancel.addEventListener('click', async () => {
+    const cancelClicked = async () => {
       cancel.disabled = true;
       const answer = await cancelJob(context.key(), id);
-      if (answer.code === 1000) return context.onUnauthorized(answer);
-      if (answer.code !== 0) state.textContent = `code ${answer.code}: ${answer.message}`;
+      if (answer.code === RELAY_CODES.AUTH_FAILED) return context.onUnauthorized(answer);
+      if (answer.code !== RELAY_CODES.OK) state.textContent = `code ${answer.code}: ${answer.message}`;
       // The follower sees the end and says it; the button stays off.
-    });
+    };
+    cancel.addEventListener('click', () => void cancelClicked());
 
     let offset = 0;
     while (!controller.signal.aborted) {
@@ -133,12 +134,12 @@ export function createJobs(context) {
         return; // aborted: another job is followed, or the user signed out
       }
       if (controller.signal.aborted) return;
-      if (answer.code === 1000) return context.onUnauthorized(answer);
-      if (answer.code !== 0 || !isJob(answer.job)) {
+      if (answer.code === RELAY_CODES.AUTH_FAILED) return context.onUnauthorized(answer);
+      if (answer.code !== RELAY_CODES.OK || !isJob(answer.job)) {
         state.className = 'outcome refused';
         state.textContent = `code ${answer.code}: ${answer.message}`;
         cancel.hidden = true;
-        if (answer.code === 2006) sessionStorage.removeItem(FOLLOWED);
+        if (answer.code === RELAY_CODES.UNKNOWN_JOB) sessionStorage.removeItem(FOLLOWED);
         return;
       }
       const job = answer.job;

@@ -1,6 +1,6 @@
 // @ts-check
 // The console's entry: signing in and out, and the two panels (commands, jobs).
-import { isListedCommand, listCommands } from './api.js';
+import { isListedCommand, listCommands, RELAY_CODES } from './api.js';
 import { renderCommand } from './commands.js';
 import { byId, show } from './dom.js';
 import { createJobs } from './jobs.js';
@@ -37,7 +37,7 @@ const jobs = createJobs({ key: currentKey, onUnauthorized });
 async function signIn(key, fresh) {
   signInError.textContent = '';
   const answer = await listCommands(key);
-  if (answer.code !== 0) {
+  if (answer.code !== RELAY_CODES.OK) {
     sessionStorage.removeItem(KEY);
     signInError.textContent = answer.code === -1 ? answer.message : `${answer.message} (code ${answer.code})`;
     showSignedIn(false);

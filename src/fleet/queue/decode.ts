@@ -1,5 +1,6 @@
 // Bytes from JetStream → one queue message of a known shape, or why not. A broker can store
 // anything under any subject, so every field is checked before anything trusts it.
+import { FLEET_VERSION } from '../envelope.js';
 import type { AgentRegistration, QueueManifest, QueueRecord, QueuedEnvelope } from './envelope.js';
 
 type Json = Record<string, unknown>;
@@ -12,7 +13,7 @@ const isObject = (value: unknown): value is Json => value !== null && typeof val
 function parse(data: Uint8Array): Json | null {
   try {
     const parsed: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
-    return isObject(parsed) && parsed.v === 1 ? parsed : null;
+    return isObject(parsed) && parsed.v === FLEET_VERSION ? parsed : null;
   } catch {
     return null;
   }

@@ -1,12 +1,12 @@
 // The messages of the durable queue (SPEC 9.1). Their `type`s differ from the live fleet's, and
 // the type is signed: a queued copy can never pass as a live request, nor one as the other.
 import type { RelayResponse } from '../../protocol/index.js';
-import type { FleetRequest } from '../envelope.js';
+import type { FleetRequest, FleetVersion } from '../envelope.js';
 
 // Sender → one agent, stored in USCMDRELAY_QUEUE. `to` is that agent's exact name, so a copy
 // moved to another agent's subject is refused there; `id` names the request in the results.
 export interface QueuedEnvelope {
-  v: 1;
+  v: FleetVersion;
   type: 'queued';
   id: string;
   to: string;
@@ -22,7 +22,7 @@ export type QueueRecordState = 'started' | 'answered' | 'expired';
 
 // Agent → USCMDRELAY_RESULTS, signed by the agent: the run began, ended, or never will.
 export interface QueueRecord {
-  v: 1;
+  v: FleetVersion;
   type: 'queue-record';
   id: string;
   agent: string;
@@ -41,7 +41,7 @@ export interface ManifestTarget {
 
 // Sender → USCMDRELAY_RESULTS: what `results` compares the records with.
 export interface QueueManifest {
-  v: 1;
+  v: FleetVersion;
   type: 'queue-manifest';
   id: string;
   to: string; // the pattern as given
@@ -55,7 +55,7 @@ export interface QueueManifest {
 
 // One entry of the agents' registry (KV `uscmdrelay_agents`, key = the agent's name).
 export interface AgentRegistration {
-  v: 1;
+  v: FleetVersion;
   name: string;
   public_key: string;
   registered_at: number; // ms, when this agent last started with --queue

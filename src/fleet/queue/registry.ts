@@ -1,5 +1,6 @@
 // The agents' registry (KV `uscmdrelay_agents`): agents started with --queue put their name and
 // public key there; `send --queue` expands its target pattern against it; `agents` lists it.
+import { FLEET_VERSION } from '../envelope.js';
 import type { KV } from '@nats-io/kv';
 import { matchesTarget } from '../target.js';
 import { decodeRegistration } from './decode.js';
@@ -7,7 +8,7 @@ import type { AgentRegistration } from './envelope.js';
 
 // Writes (or refreshes) this agent's entry.
 export async function registerAgent(registry: KV, name: string, publicKey: string, now = Date.now()): Promise<AgentRegistration> {
-  const entry: AgentRegistration = { v: 1, name, public_key: publicKey, registered_at: now };
+  const entry: AgentRegistration = { v: FLEET_VERSION, name, public_key: publicKey, registered_at: now };
   await registry.put(name, JSON.stringify(entry));
   return entry;
 }

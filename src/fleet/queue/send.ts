@@ -3,7 +3,7 @@
 // JetStream has acknowledged every copy; no target needs to be online.
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { FleetRequest } from '../envelope.js';
+import { FLEET_VERSION, type FleetRequest } from '../envelope.js';
 import type { Identity } from '../identity.js';
 import { signBody } from '../sign.js';
 import { targetPatternProblem } from '../target.js';
@@ -57,7 +57,7 @@ export async function queueFleetRequest(options: QueueSendOptions): Promise<Queu
     const outcomes = await Promise.allSettled(
       batch.map((agent) => {
         const nonce = randomBytes(16).toString('base64url');
-        const body: Omit<QueuedEnvelope, 'sig'> = { v: 1, type: 'queued', id, to: agent.name, request: options.request, sender_public_key: options.identity.publicKey, nonce, ts, expires };
+        const body: Omit<QueuedEnvelope, 'sig'> = { v: FLEET_VERSION, type: 'queued', id, to: agent.name, request: options.request, sender_public_key: options.identity.publicKey, nonce, ts, expires };
         return storeCopy(handles, body, options.identity);
       }),
     );
@@ -69,7 +69,7 @@ export async function queueFleetRequest(options: QueueSendOptions): Promise<Queu
   }
   if (queued.length > 0) {
     const manifest: Omit<QueueManifest, 'sig'> = {
-      v: 1,
+      v: FLEET_VERSION,
       type: 'queue-manifest',
       id,
       to: options.to,

@@ -50,7 +50,9 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
     if (!isApiError(error, JetStreamApiCodes.StreamNotFound)) throw error;
     await jsm.streams.add(config).catch(async (addError: unknown) => {
       // Another sender or agent created it meanwhile: fine.
-      await jsm.streams.info(config.name).catch(() => Promise.reject(addError));
+      await jsm.streams.info(config.name).catch(() => {
+        throw addError;
+      });
     });
   }
 }

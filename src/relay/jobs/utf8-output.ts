@@ -3,7 +3,7 @@
 // concatenates the pieces gets exactly the bytes the command wrote.
 import { open } from 'node:fs/promises';
 
-export const MAX_OUTPUT_PER_ANSWER = 1024 * 1024;
+const MAX_OUTPUT_PER_ANSWER = 1024 * 1024;
 
 export interface OutputPiece {
   output: string;

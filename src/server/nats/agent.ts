@@ -3,7 +3,7 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { isKnownSigner } from '../../auth/index.js';
 import type { ConfigSnapshot } from '../../config/index.js';
-import { decodeEnvelope, REQUEST_SUBJECT, signBody, type AckEnvelope, type Identity, type RequestEnvelope, type ResponseEnvelope } from '../../fleet/index.js';
+import { decodeEnvelope, FLEET_VERSION, REQUEST_SUBJECT, signBody, type AckEnvelope, type Identity, type RequestEnvelope, type ResponseEnvelope } from '../../fleet/index.js';
 import { askRoad } from '../../fleet/to-road.js';
 import { announce, type Logger } from '../../log/index.js';
 import type { Relay } from '../../relay/index.js';
@@ -46,9 +46,9 @@ export async function startAgent(options: AgentOptions): Promise<FleetAgent> {
   }
 
   async function serve(envelope: RequestEnvelope, snapshot: ConfigSnapshot): Promise<void> {
-    publishReply(envelope.reply, { v: 1, type: 'ack', agent: name, nonce: envelope.nonce, ts: clock() });
+    publishReply(envelope.reply, { v: FLEET_VERSION, type: 'ack', agent: name, nonce: envelope.nonce, ts: clock() });
     const response = await askRoad(options.relay, envelope.request, envelope.sender_public_key, snapshot);
-    publishReply(envelope.reply, { v: 1, type: 'response', agent: name, nonce: envelope.nonce, ts: clock(), response });
+    publishReply(envelope.reply, { v: FLEET_VERSION, type: 'response', agent: name, nonce: envelope.nonce, ts: clock(), response });
     logger.debug({ nonce: envelope.nonce, request_id: response.request_id, code: response.code }, 'fleet request answered');
   }
 

@@ -11,6 +11,7 @@ import {
   durableName,
   ensureAgentConsumer,
   fitRecord,
+  FLEET_VERSION,
   isApiError,
   openQueue,
   QUEUE_STREAM,
@@ -84,7 +85,7 @@ export function startQueueAgent(options: QueueAgentOptions): QueueAgent {
   // when the subject already holds someone else's record (then nothing is run or overwritten).
   async function storeRecord(handles: QueueHandles, envelope: QueuedEnvelope, state: QueueRecordState, after: number, response?: RelayResponse): Promise<number | 'conflict' | 'failed'> {
     const subject = resultSubject(envelope.id, name);
-    const body: Omit<QueueRecord, 'sig'> = { v: 1, type: 'queue-record', id: envelope.id, agent: name, nonce: envelope.nonce, ts: clock(), state, agent_public_key: identity.publicKey };
+    const body: Omit<QueueRecord, 'sig'> = { v: FLEET_VERSION, type: 'queue-record', id: envelope.id, agent: name, nonce: envelope.nonce, ts: clock(), state, agent_public_key: identity.publicKey };
     if (response !== undefined) body.response = response;
     const data = fitRecord(body, identity, connection.info?.max_payload ?? DEFAULT_MAX_PAYLOAD);
     for (let attempt = 1; ; attempt += 1) {

@@ -25,7 +25,6 @@ export function snapshotWithSigners(...publicKeys: string[]): ConfigSnapshot {
     keys: publicKeys.map((key, index) => signerEntry(`signer${index}`, key)),
     clusters: new Map(),
     files: [],
-    defaults: { timeoutMs: 0, maxOutput: 1024, shellExec: false },
   };
 }
 
