@@ -5,6 +5,7 @@ import type { RunMeta } from './types.js';
 
 // The only variables always taken from the daemon's own environment.
 const INHERITED = ['PATH', 'LANG'] as const;
+const ACCOUNT_VARIABLES = ['HOME', 'USER', 'LOGNAME', 'SHELL'] as const;
 
 // Builds the environment: PATH and LANG, HOME/USER/LOGNAME/SHELL of the user it runs as, the
 // request's variables, the command's `env`, then its `pass_env` names; a later entry overrides
@@ -17,7 +18,7 @@ export function buildEnvironment(
 ): Record<string, string> {
   const env = new Map<string, string>();
   for (const name of INHERITED) copyIfSet(env, daemonEnv, name);
-  if (account !== null) for (const [name, value] of Object.entries(account)) env.set(name, value);
+  if (account !== null) for (const name of ACCOUNT_VARIABLES) env.set(name, account[name]);
   env.set('USCMDRELAY_REQUEST_ID', meta.requestId);
   env.set('USCMDRELAY_KEY', meta.keyLabel);
   env.set('USCMDRELAY_CLUSTER', meta.cluster);

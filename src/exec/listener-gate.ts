@@ -6,7 +6,7 @@ import type { OutputListener } from './types.js';
 export interface ListenerGate {
   listener: OutputListener | null;
   // From now on events are dropped, and a wait for the listener already under way ends at once.
-  abandon(): void;
+  abandon: () => void;
 }
 
 // Wraps the door's listener so that waiting for it can be abandoned.

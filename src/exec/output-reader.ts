@@ -18,7 +18,8 @@ export interface OutputReader {
 // Reads stdout and stderr as they come, in the order produced, with backpressure.
 export function readOutput(pipes: OutputPipes | null, onChunk: ChunkHandler): OutputReader {
   if (pipes === null) return { done: Promise.resolve(), closeWhenIdle: () => {} };
-  let pending: Promise<void> | null = null;
+  // Set and cleared from callbacks: typed by a cast, so the compiler does not narrow it to null.
+  let pending = null as Promise<void> | null;
   let lastActivity = performance.now();
   let watchdog: NodeJS.Timeout | null = null;
   let isDone = false;

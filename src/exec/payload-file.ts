@@ -15,7 +15,7 @@ import { join } from 'node:path';
 
 export interface PayloadFile {
   path: string;
-  remove(): Promise<void>; // idempotent
+  remove: () => Promise<void>; // idempotent
 }
 
 const FILE_MODE = 0o400;

@@ -42,7 +42,8 @@ export async function runCommand(plan: RunPlan, launcher?: Launcher): Promise<Ru
 
   let reason: StopReason | null = null;
   let leaderExited = false;
-  let killing: Promise<void> | null = null;
+  // Set from callbacks: typed by a cast, so the compiler does not narrow it to null.
+  let killing = null as Promise<void> | null;
   let finished = false;
   let abandonTimer: NodeJS.Timeout | null = null;
   const gate = gateListener(plan.onOutput);
