@@ -624,11 +624,16 @@ static napi_value Launch(napi_env env, napi_callback_info info) {
   return external;
 }
 
-static napi_value PauseOutput(napi_env env, napi_callback_info info) {
+/* The child a pauseOutput/resumeOutput/closeOutput call names; NULL (an exception pending) if none. */
+static child *child_argument(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value arg;
   napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
-  child *c = get_child(env, arg);
+  return get_child(env, arg);
+}
+
+static napi_value PauseOutput(napi_env env, napi_callback_info info) {
+  child *c = child_argument(env, info);
   if (c != NULL && !c->paused) {
     c->paused = 1;
     set_polling(c, 0);
@@ -637,10 +642,7 @@ static napi_value PauseOutput(napi_env env, napi_callback_info info) {
 }
 
 static napi_value ResumeOutput(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value arg;
-  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
-  child *c = get_child(env, arg);
+  child *c = child_argument(env, info);
   if (c != NULL && c->paused) {
     c->paused = 0;
     set_polling(c, 1);
@@ -649,10 +651,7 @@ static napi_value ResumeOutput(napi_env env, napi_callback_info info) {
 }
 
 static napi_value CloseOutput(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value arg;
-  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
-  child *c = get_child(env, arg);
+  child *c = child_argument(env, info);
   if (c != NULL) {
     close_pipe(&c->out[0]);
     close_pipe(&c->out[1]);

@@ -2,7 +2,6 @@
 // for the final response (captured mode) or handed to the door at once (stream mode, SPEC 2.3).
 import type { OutputEvent, OutputStream } from '../protocol/types.js';
 import { createUtf8Splitter, outputEvent } from './decode.js';
-import { createOutputBudget } from './output-cap.js';
 import type { OutputAccount, OutputListener, OutputSink } from './types.js';
 
 export interface CollectedOutput {
@@ -90,4 +89,35 @@ function ignore(): void {}
 function decodeAll(pieces: Buffer[]): string {
   if (pieces.length === 0) return '';
   return (pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces)).toString('utf8');
+}
+
+// `max_output` (SPEC 5.2) caps stdout and stderr together, counted in bytes as the command
+// wrote them, before decoding.
+
+interface OutputBudget {
+  // The part of the chunk that still fits: all of it, its head, or nothing.
+  take(chunk: Buffer): Buffer;
+  // True once a byte had to be dropped.
+  readonly exceeded: boolean;
+}
+
+// Counts combined output against the cap (null = no cap) and keeps exactly the first bytes.
+function createOutputBudget(maxOutput: number | null): OutputBudget {
+  let left = maxOutput ?? Number.POSITIVE_INFINITY;
+  let exceeded = false;
+  return {
+    take(chunk) {
+      if (chunk.length <= left) {
+        left -= chunk.length;
+        return chunk;
+      }
+      exceeded = true;
+      const head = chunk.subarray(0, left);
+      left = 0;
+      return head;
+    },
+    get exceeded() {
+      return exceeded;
+    },
+  };
 }

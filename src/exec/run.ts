@@ -1,13 +1,12 @@
 // One run of a command, from spawn to the last byte of output: limits, kills and the outcome.
-import { onAbort } from './abort.js';
 import { killProcessGroup } from './kill-group.js';
 import { autoLauncher, launcherFor, type LaunchedCommand, type Launcher } from './launch/index.js';
-import { gateListener } from './listener-gate.js';
 import { createOutputCollector } from './output-collect.js';
 import { readOutput } from './output-reader.js';
 import { describeStartError } from './start-error.js';
-import { armTimeout } from './timeout.js';
-import type { RunOutcome, RunPlan, RunResult } from './types.js';
+import { setLongTimeout } from '../timers/index.js';
+import type { StopSignal } from './stop-switch.js';
+import type { OutputListener, RunOutcome, RunPlan, RunResult } from './types.js';
 
 // Why the daemon ended a command; null while the command is left to end by itself.
 type StopReason = Extract<RunOutcome, 'timeout' | 'output_cap' | 'cancelled' | 'disconnected'>;
@@ -100,4 +99,58 @@ export async function runCommand(plan: RunPlan, launcher?: Launcher): Promise<Ru
 // The result of a command that never ran.
 function notRun(outcome: RunOutcome, startError: string | null, durationMs: number): RunResult {
   return { outcome, exitCode: null, signal: null, stdout: '', stderr: '', truncated: false, startError, durationMs };
+}
+
+// Cancellation at shutdown and the client going away both arrive as StopSignals from outside
+// (an AbortSignal is one too).
+
+// Calls onAbort once when the signal aborts (at once if it already has); returns a function
+// that stops listening, so a long-lived signal does not collect listeners from finished runs.
+function onAbort(signal: StopSignal | null, onAborted: () => void): () => void {
+  if (signal === null) return () => {};
+  if (signal.aborted) {
+    onAborted();
+    return () => {};
+  }
+  signal.addEventListener('abort', onAborted, { once: true });
+  return () => signal.removeEventListener('abort', onAborted);
+}
+
+// The command's time limit (`timeout`, SPEC 5.2). execa's own `timeout` option is not used: it
+// would kill only the group leader, and the whole group has to go.
+
+// Calls onTimeout once timeoutMs have passed (0 = no limit); returns a function that disarms it.
+// Any length is honoured: past Node's 24.8-day timer range the wait is chained, not cut short.
+export function armTimeout(timeoutMs: number, onTimeout: () => void): () => void {
+  if (timeoutMs <= 0 || !Number.isFinite(timeoutMs)) return () => {};
+  return setLongTimeout(onTimeout, timeoutMs);
+}
+
+// A stream client that stops reading keeps the command's pipes paused (SPEC 2.3). Once the
+// daemon has ended the command, that client must not keep the run, its concurrency slot and
+// its answer open for ever: the gate lets the run stop waiting for it.
+
+interface ListenerGate {
+  listener: OutputListener | null;
+  // From now on events are dropped, and a wait for the listener already under way ends at once.
+  abandon: () => void;
+}
+
+// Wraps the door's listener so that waiting for it can be abandoned.
+function gateListener(listener: OutputListener | null): ListenerGate {
+  if (listener === null) return { listener: null, abandon: () => {} };
+  let abandoned = false;
+  let release = (): void => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  return {
+    listener: (event) => {
+      if (abandoned) return;
+      const returned = listener(event);
+      return returned instanceof Promise ? Promise.race([returned, released]) : returned;
+    },
+    abandon: () => {
+      abandoned = true;
+      release();
+    },
+  };
 }

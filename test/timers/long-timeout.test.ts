@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { clampTimerMs, MAX_TIMER_MS, setLongTimeout } from '../../src/timers/index.js';
-import { armTimeout } from '../../src/exec/timeout.js';
+import { armTimeout } from '../../src/exec/run.js';
 
 const FIFTY_DAYS_MS = 50 * 24 * 3600 * 1000; // past the 24.8 days one Node timer holds
 

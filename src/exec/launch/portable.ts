@@ -32,7 +32,7 @@ function spawnCommand(execa: typeof Execa.execa, plan: RunPlan) {
     reject: false,
     encoding: 'buffer',
     stripFinalNewline: false,
-    cleanup: false, // the daemon's shutdown decides about running commands, not process exit
+    cleanup: false, // the daemon's shutdown decides about running commands, not the end of the process
     preferLocal: false,
     windowsHide: true,
   });
