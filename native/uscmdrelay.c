@@ -157,10 +157,13 @@ static char **get_string_list(napi_env env, napi_value array) {
 
 /* ---- the child ------------------------------------------------------------------------- */
 
-/* The kernel pipe of each output: bigger than the default 64 KiB, so a fast writer fills fewer,
- * larger chunks; bounded, so a paused reader still stops the writer soon. */
+/* The kernel pipe of each output: bigger than the default 64 KiB, so a fast writer blocks less
+ * often; bounded, so a paused reader still stops the writer soon. A read takes at most 64 KiB:
+ * a door that makes a string of a chunk (the HTTP door's JSON) keeps it below V8's large-object
+ * size, where the young generation frees it at once; 256 KiB chunks went to the large-object
+ * space, freed only by a full collection, and a 128 MiB stream swelled the daemon by 100 MiB. */
 #define PIPE_CAPACITY (256 * 1024)
-#define READ_CHUNK (256 * 1024)
+#define READ_CHUNK (64 * 1024)
 
 typedef struct child child;
 

@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { RelayError, type OutputEvent, type RelayResponse } from '../../protocol/index.js';
 import type { Caller, Relay, RequestIo, RoadEntry } from '../../relay/index.js';
+import { outputEventLine } from '../../exec/index.js';
 import { drained } from '../drained.js';
 import type { AnswerMode } from './request-parts.js';
 import { httpStatusOf } from './status.js';
@@ -68,7 +69,8 @@ export async function answerStream(reply: FastifyReply, call: RoadCall, mode: Ex
     if (res.headersSent) return;
     res.writeHead(status, { 'content-type': STREAM_TYPES[mode], 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
   };
-  const format = (event: OutputEvent): string => (mode === 'sse' ? sseEvent(event.event, event) : ndjsonLine(event));
+  // An NDJSON event line is the TCP door's line: outputEventLine writes it from the bytes.
+  const format = (event: OutputEvent): string | Buffer => (mode === 'sse' ? sseEvent(event.event, event) : outputEventLine(event));
   const onOutput = (event: OutputEvent): Promise<void> | undefined => {
     if (res.destroyed || res.writableEnded) return undefined;
     writeHead(200);
