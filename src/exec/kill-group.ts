@@ -1,9 +1,9 @@
 // Signals go to the command's whole process group (SPEC 5.1): the command is started detached,
 // so its pid is also its group id, and `kill(-pgid)` reaches every descendant that stayed in it.
-import { readdir, readFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadNativeAddon } from '../native/addon.js';
+import { isLive, readAllProcStats } from './proc-stat.js';
 
 // How long a group gets between SIGTERM and SIGKILL (SPEC 5.1).
 export const FORCE_KILL_DELAY_MS = 5_000;
@@ -45,27 +45,8 @@ export async function killProcessGroup(pgid: number, graceMs: number = FORCE_KIL
 // Whether a process group still has a running member. `kill(-pgid, 0)` alone is not enough: it
 // also succeeds for zombies, and an orphan's zombie waits for init to reap it, which some inits
 // (containers, VMs) do only every few seconds; waiting for that would delay every answer.
-
 // True when some process of the group is not a zombie; true as well when /proc cannot tell.
-export async function groupHasLiveMember(pgid: number): Promise<boolean> {
-  let entries: string[];
-  try {
-    entries = await readdir('/proc');
-  } catch {
-    return true;
-  }
-  const states = await Promise.all(entries.filter((name) => /^\d+$/.test(name)).map((pid) => readGroupAndState(pid)));
-  return states.some((entry) => entry !== null && entry.pgrp === pgid && entry.state !== 'Z' && entry.state !== 'X');
-}
-
-// Reads a process's state and group from /proc/<pid>/stat; null when it is already gone.
-async function readGroupAndState(pid: string): Promise<{ state: string; pgrp: number } | null> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'latin1');
-    // The command name is in parentheses and may itself hold spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
-  } catch {
-    return null;
-  }
+async function groupHasLiveMember(pgid: number): Promise<boolean> {
+  const stats = await readAllProcStats();
+  return stats === null || stats.some((stat) => stat.pgrp === pgid && isLive(stat));
 }
