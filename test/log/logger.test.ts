@@ -1,5 +1,7 @@
-// SPEC 4: levels as words, asynchronous writes that a fatal exit can flush, --log-format.
+// SPEC 4: levels as words, a file written as each line is logged, standard output written
+// asynchronously (a fatal exit flushes it), --log-format, and a log that cannot be written.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +14,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const text = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
 
-// The file is opened asynchronously: log a marker and wait until it is written there.
+// Log a marker and wait until it is in the file.
 async function written(logger: Logger, file: string, marker: string): Promise<void> {
   logger.info(marker);
   while (!text(file).includes(marker)) await delay(10);
@@ -33,6 +35,26 @@ test('a line is JSON with the level as a word; drainLogger resolves once every l
   const lines = text(file).trim().split('\n').slice(1).map((line) => JSON.parse(line) as Record<string, unknown>);
   assert.deepEqual(lines.map((line) => line.request_id), Array.from({ length: 200 }, (_, i) => `r${i}`));
   assert.deepEqual([lines[0]?.level, lines[0]?.msg], ['warn', 'hello']);
+});
+
+test('a file gets each line as it is logged, before the call returns: nothing waits in memory', () => {
+  const file = join(dir, 'sync.log');
+  const logger = createLogger({ file, level: 'info', format: 'json' });
+  for (let i = 0; i < 20; i++) logger.info(`line ${i}`);
+  assert.equal(text(file).trim().split('\n').length, 20);
+});
+
+test('a log that cannot be written (a full disk) does not throw: one line on stderr, and logging goes on', () => {
+  const script = [
+    "import { createLogger } from './src/log/index.js';",
+    "const logger = createLogger({ file: '/dev/full', level: 'info', format: 'json' });",
+    'for (let i = 0; i < 100; i++) logger.info(`line ${i}`);',
+    "process.stdout.write('still here');",
+  ].join('\n');
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: join(import.meta.dirname, '..', '..') });
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(child.stdout, 'still here');
+  assert.equal(child.stderr, 'uscmdrelay: cannot write the log to /dev/full (ENOSPC); retrying with each line\n');
 });
 
 test('flushLogger writes what is buffered before it returns', async () => {
