@@ -30,6 +30,16 @@ describe('outputLine', { skip: addon === null && 'native addon not built' }, () 
     }
   });
 
+  it('finds a byte to escape or validate at any place in plain text (the addon scans 8 bytes at a time)', () => {
+    const specials = [[0x00], [0x1f], [0x20], [0x21], [0x22], [0x5c], [0x5b], [0x7f], [0x80], [0xff], [0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80], [0x0a]];
+    for (const special of specials) {
+      for (let at = 0; at <= 40; at += 1) {
+        const bytes = Buffer.from([...Buffer.alloc(at, 'a'), ...special, ...Buffer.alloc(40 - at, 'z')]);
+        assert.equal(addon?.outputLine(PREFIX, bytes).toString('utf8'), expectedLine(bytes), bytes.toString('hex'));
+      }
+    }
+  });
+
   it('handles a large chunk that needs more room than guessed (every byte escaped)', () => {
     const bytes = Buffer.alloc(300_000, 0x01);
     assert.equal(addon?.outputLine(PREFIX, bytes).toString('utf8'), expectedLine(bytes));
