@@ -1,5 +1,5 @@
-// SPEC 4: levels as words, a file written as each line is logged, standard output written
-// asynchronously (a fatal exit flushes it), --log-format, and a log that cannot be written.
+// SPEC 4: levels as words, asynchronous writes (a file's at the end of the loop's turn, standard
+// output's through sonic-boom) that any exit flushes, --log-format, a log that cannot be written.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -37,11 +37,26 @@ test('a line is JSON with the level as a word; drainLogger resolves once every l
   assert.deepEqual([lines[0]?.level, lines[0]?.msg], ['warn', 'hello']);
 });
 
-test('a file gets each line as it is logged, before the call returns: nothing waits in memory', () => {
-  const file = join(dir, 'sync.log');
+test('a file gets the lines of a turn of the event loop at its end, all at once', async () => {
+  const file = join(dir, 'turn.log');
   const logger = createLogger({ file, level: 'info', format: 'json' });
   for (let i = 0; i < 20; i++) logger.info(`line ${i}`);
+  assert.equal(text(file), ''); // out of the caller's way
+  await new Promise((resolve) => setImmediate(resolve));
   assert.equal(text(file).trim().split('\n').length, 20);
+});
+
+test('lines still queued when the process exits are written', () => {
+  const file = join(dir, 'exit.log');
+  const script = [
+    "import { createLogger } from './src/log/index.js';",
+    `const logger = createLogger({ file: ${JSON.stringify(file)}, level: 'info', format: 'json' });`,
+    "logger.info('last words');",
+    'process.exit(3);',
+  ].join('\n');
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: join(import.meta.dirname, '..', '..') });
+  assert.equal(child.status, 3, child.stderr);
+  assert.match(text(file), /"msg":"last words"/);
 });
 
 test('a log that cannot be written (a full disk) does not throw: one line on stderr, and logging goes on', () => {
