@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ask, sendRaw, startDaemon, type DaemonHandle } from '../helpers/daemon.js';
+import { ask, freePort, sendRaw, startDaemon, type DaemonHandle } from '../helpers/daemon.js';
 import { AUTH_CONF, HASHED_KEY, ORIGINAL_KEY, RELAYS_CONF } from '../helpers/fixtures.js';
 
 const parse = (text: string) => JSON.parse(text.trim()) as Record<string, unknown>;
@@ -158,5 +158,20 @@ describe('hardening against bad clients', () => {
       }
     });
     assert.deepEqual(children, [], 'the daemon has child processes (zombies) left');
+  });
+});
+
+describe('a log that cannot be written', () => {
+  it('does not stop the daemon: it serves, and says so once on stderr', async () => {
+    const daemon = await startDaemon({ auth: AUTH_CONF, relays: RELAYS_CONF, port: await freePort(), args: ['--log', '/dev/full'] });
+    try {
+      for (const word of ['one', 'two', 'three']) {
+        const answer = await ask(daemon, { auth_key: ORIGINAL_KEY, command: 'echo', arguments: [word] });
+        assert.deepEqual([answer.code, answer.message], [0, word]);
+      }
+    } finally {
+      assert.equal(await daemon.stop(), 0);
+    }
+    assert.equal(daemon.stderr(), 'uscmdrelay: cannot write the log to /dev/full (ENOSPC); retrying with each line\n');
   });
 });
