@@ -5,8 +5,10 @@
 //
 // Knobs (environment): BENCH_REQUESTS (measured requests per row), BENCH_WARMUP (requests before
 // each row), BENCH_MB (MiB of large output), BENCH_STREAM_RUNS, BENCH_FLEET_AGENTS,
-// BENCH_FLEET_SENDS, BENCH_FLEET=0 to skip the fleet.
+// BENCH_FLEET_SENDS, BENCH_FLEET=0 to skip the fleet, BENCH_REST_S (seconds the daemons wait
+// before the idle-RSS reading).
 import { execFileSync } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
 import { benchFleet } from './fleet.js';
 import { readCpuMs, readStatusKiB, requestLine, requestOnce, sampleRss, startBenchDaemon, streamRequest, type BenchDaemon } from './daemon.js';
 import { nativeSpawnOnce, spawnAndCount, spawnOnce } from './raw.js';
@@ -23,6 +25,7 @@ const STREAM_RUNS = Math.max(1, envInt('BENCH_STREAM_RUNS', 3));
 const FLEET_AGENTS = envInt('BENCH_FLEET_AGENTS', 50);
 const FLEET_SENDS = envInt('BENCH_FLEET_SENDS', 30);
 const CONCURRENCY = [1, 8] as const;
+const REST_S = envInt('BENCH_REST_S', 12);
 
 const TRIVIAL_ARGV = ['/bin/true'];
 // 255 letters and a newline a line: the newline is the only byte JSON has to escape.
@@ -204,15 +207,18 @@ interface StreamRun {
   wirePerPayload: number;
   peakRssKiB: number;
   daemonCpuMsPerMiB: number;
+  clientCpuMsPerMiB: number;
 }
 
-async function streamThroughDaemon(daemon: BenchDaemon, bytes: number): Promise<{ seconds: number; wireBytes: number }> {
+async function streamThroughDaemon(daemon: BenchDaemon, bytes: number): Promise<{ seconds: number; wireBytes: number; clientCpuMs: number }> {
   const begin = performance.now();
+  const cpuBefore = process.cpuUsage();
   const result = await streamRequest(daemon.port, requestLine('bench::stream', { arguments: [String(bytes)], stream: true }));
   const seconds = (performance.now() - begin) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   if (result.final.code !== 0) throw new Error(`bench::stream answered ${JSON.stringify(result.final)}`);
   if (result.payloadBytes !== bytes) throw new Error(`bench::stream delivered ${result.payloadBytes} bytes, not ${bytes}`);
-  return { seconds, wireBytes: result.wireBytes };
+  return { seconds, wireBytes: result.wireBytes, clientCpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 async function streamRaw(bytes: number): Promise<number> {
@@ -225,11 +231,12 @@ async function streamRaw(bytes: number): Promise<number> {
 interface StreamResult {
   runs: StreamRun[];
   startRssKiB: number;
+  restedRssKiB: number;
   idleRssKiB: number;
   hwmKiB: number;
 }
 
-async function benchStream(daemon: BenchDaemon, startRssKiB: number): Promise<StreamResult> {
+async function benchStream(daemon: BenchDaemon, startRssKiB: number, restedRssKiB: number): Promise<StreamResult> {
   const bytes = STREAM_MIB * MiB;
   const warmBytes = Math.min(bytes, 16 * MiB);
   progress(`large output: warm-up (${warmBytes / MiB} MiB each way)`);
@@ -251,9 +258,10 @@ async function benchStream(daemon: BenchDaemon, startRssKiB: number): Promise<St
       wirePerPayload: viaDaemon.wireBytes / bytes,
       peakRssKiB: rss.peakKiB,
       daemonCpuMsPerMiB: cpuMs / STREAM_MIB,
+      clientCpuMsPerMiB: viaDaemon.clientCpuMs / STREAM_MIB,
     });
   }
-  return { runs, startRssKiB, idleRssKiB, hwmKiB: readStatusKiB(daemon.pid, 'VmHWM') };
+  return { runs, startRssKiB, restedRssKiB, idleRssKiB, hwmKiB: readStatusKiB(daemon.pid, 'VmHWM') };
 }
 
 function printStream(label: string, result: StreamResult): void {
@@ -282,7 +290,9 @@ function printStream(label: string, result: StreamResult): void {
         ['throughput ratio, daemon / raw', `${fixed(daemonMiBps / rawMiBps)}x`],
         ['wire bytes per payload byte (JSON framing)', fixed(median(runs.map((run) => run.wirePerPayload)), 3)],
         ['daemon CPU ms per MiB streamed (median)', fixed(median(runs.map((run) => run.daemonCpuMsPerMiB)), 2)],
+        ['client CPU ms per MiB (the bench process reading and parsing)', fixed(median(runs.map((run) => run.clientCpuMsPerMiB)), 2)],
         ['daemon RSS just after start', mib(result.startRssKiB)],
+        [`daemon RSS after ${REST_S} s at rest (V8's memory reducer has run)`, mib(result.restedRssKiB)],
         ['daemon RSS after the trivial runs and the warm-up', mib(result.idleRssKiB)],
         ['daemon peak RSS during the runs (VmRSS every 20 ms)', mib(Math.max(...runs.map((run) => run.peakRssKiB)))],
         ['daemon VmHWM at the end (kernel high-water mark)', mib(result.hwmKiB)],
@@ -338,17 +348,22 @@ async function main(): Promise<void> {
 
   const launchers: LauncherName[] = loadNativeAddon() === null ? ['portable'] : ['native', 'portable'];
   const startRss = new Map<LauncherName, number>();
+  const restedRss = new Map<LauncherName, number>();
   for (const launcher of launchers) {
     const daemon = await startBenchDaemon(RELAYS_CONF, ['--spawn', launcher]);
     daemons.set(launcher, daemon);
     startRss.set(launcher, readStatusKiB(daemon.pid, 'VmRSS'));
     console.log(`daemon:  dist/cli/main.js serve --port 0 --log <file> --log-level info --spawn ${launcher} (pid ${daemon.pid})`);
   }
+  // A daemon that waits for work: V8 shrinks its heap after some seconds without any.
+  progress(`daemons at rest for ${REST_S} s`);
+  await delay(REST_S * 1000);
+  for (const [launcher, daemon] of daemons) restedRss.set(launcher, readStatusKiB(daemon.pid, 'VmRSS'));
   try {
     printTrivial(await benchTrivial());
     for (const launcher of launchers) {
       const daemon = daemons.get(launcher);
-      if (daemon !== undefined) printStream(`${launcher} launcher`, await benchStream(daemon, startRss.get(launcher) ?? 0));
+      if (daemon !== undefined) printStream(`${launcher} launcher`, await benchStream(daemon, startRss.get(launcher) ?? 0, restedRss.get(launcher) ?? 0));
     }
   } finally {
     for (const daemon of daemons.values()) await daemon.stop();
