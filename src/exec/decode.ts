@@ -20,7 +20,7 @@ export function createUtf8Splitter(): Utf8Splitter {
   return {
     take(chunk) {
       const bytes = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
-      const cut = bytes.length - incompleteTail(bytes);
+      const cut = bytes.length - incompleteUtf8Tail(bytes);
       held = cut === bytes.length ? EMPTY : Buffer.from(bytes.subarray(cut));
       return cut === bytes.length ? bytes : bytes.subarray(0, cut);
     },
@@ -36,7 +36,7 @@ export function createUtf8Splitter(): Utf8Splitter {
 // a lead byte and only the continuation bytes it allows so far (the WHATWG ranges: E0 needs
 // A0–BF next, ED 80–9F, F0 90–BF, F4 80–8F). 0 when the chunk ends on a boundary or on an
 // invalid sequence (that one is replaced now, whatever follows).
-function incompleteTail(bytes: Buffer): number {
+export function incompleteUtf8Tail(bytes: Uint8Array): number {
   for (let back = 1; back <= 3 && back <= bytes.length; back += 1) {
     const lead = bytes[bytes.length - back] ?? 0;
     if (lead < 0x80) return 0;
@@ -54,20 +54,6 @@ function incompleteTail(bytes: Buffer): number {
     return back;
   }
   return 0;
-}
-
-export interface StreamDecoder {
-  write(chunk: Buffer): string;
-  end(): string;
-}
-
-// Decodes a byte stream chunk by chunk into text.
-export function createStreamDecoder(): StreamDecoder {
-  const splitter = createUtf8Splitter();
-  return {
-    write: (chunk) => splitter.take(chunk).toString('utf8'),
-    end: () => splitter.end().toString('utf8'),
-  };
 }
 
 // A stream-mode event over a piece of output that ends on a character boundary. Its `data` is

@@ -1,9 +1,15 @@
-// The stream decoder must give, chunk by chunk, exactly what the WHATWG decoder (TextDecoder,
-// replacement mode, BOM kept) gives for the whole stream: U+FFFD per maximal invalid subpart,
-// characters split across chunks kept whole.
+// Output cut into pieces on character boundaries (the splitter), each piece decoded on its own,
+// must give exactly what the WHATWG decoder (TextDecoder, replacement mode, BOM kept) gives for
+// the whole stream: U+FFFD per maximal invalid subpart, characters split across chunks kept whole.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { createStreamDecoder } from '../../src/exec/decode.js';
+import { createUtf8Splitter } from '../../src/exec/decode.js';
+
+// Decodes chunk by chunk, as the output collector does with the splitter's pieces.
+function createStreamDecoder(): { write(chunk: Buffer): string; end(): string } {
+  const splitter = createUtf8Splitter();
+  return { write: (chunk) => splitter.take(chunk).toString('utf8'), end: () => splitter.end().toString('utf8') };
+}
 
 // Bytes that make valid, truncated, overlong, surrogate and out-of-range sequences.
 const POOL = [0x41, 0x0a, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0xff, 0xc0, 0x80, 0xed, 0xa0, 0xbf, 0xf4, 0x90, 0xef, 0xbb];

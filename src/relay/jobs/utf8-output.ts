@@ -2,6 +2,7 @@
 // with an incomplete character at the end held back for the next call, so that a client that
 // concatenates the pieces gets exactly the bytes the command wrote.
 import { open } from 'node:fs/promises';
+import { incompleteUtf8Tail } from '../../exec/index.js';
 
 const MAX_OUTPUT_PER_ANSWER = 1024 * 1024;
 
@@ -15,15 +16,7 @@ export interface OutputPiece {
 // continuation bytes have not all arrived is left out. Invalid bytes are not held back (they
 // decode to U+FFFD whatever follows).
 export function completeUtf8Length(buf: Uint8Array): number {
-  const end = buf.length;
-  // A character is at most 4 bytes: only the last 3 can start an incomplete one.
-  for (let back = 1; back <= Math.min(3, end); back++) {
-    const byte = buf[end - back] ?? 0;
-    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
-    const need = byte >= 0xf0 && byte <= 0xf4 ? 4 : byte >= 0xe0 ? (byte <= 0xef ? 3 : 0) : byte >= 0xc2 ? 2 : 0;
-    return need > back ? end - back : end;
-  }
-  return end;
+  return buf.length - incompleteUtf8Tail(buf);
 }
 
 // Reads from offset up to maxBytes. When final (the job has ended, nothing more will come), an
