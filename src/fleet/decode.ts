@@ -1,5 +1,6 @@
 // Bytes from the broker → one envelope of a known shape, or a reason it is not one.
 // The shapes are checked field by field: a broker can deliver anything.
+import { parseUtf8Json } from '../protocol/index.js';
 import { FLEET_VERSION, type Envelope } from './envelope.js';
 
 export type Decoded = { ok: true; envelope: Envelope } | { ok: false; reason: string };
@@ -12,12 +13,8 @@ const isOptionalString = (value: unknown): boolean => value === undefined || isS
 
 // Parses and shape-checks one message; never throws.
 export function decodeEnvelope(data: Uint8Array): Decoded {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
-  } catch {
-    return { ok: false, reason: 'not UTF-8 JSON' };
-  }
+  const parsed = parseUtf8Json(data);
+  if (parsed === undefined) return { ok: false, reason: 'not UTF-8 JSON' };
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { ok: false, reason: 'not a JSON object' };
   const body = parsed as Json;
   if (body.v !== FLEET_VERSION) return { ok: false, reason: 'unknown protocol version' };

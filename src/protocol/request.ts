@@ -2,6 +2,7 @@
 // itself) into a validated request plus the key it carried, or code 2099 saying what is wrong.
 import { RelayError } from './codes.js';
 import { describeSchemaError, validateKeylessRequest, validateRequest } from './schemas.js';
+import { decodeStrictUtf8 } from './utf8.js';
 
 // Every field schemas/request.schema.json admits, as the schema types it: the one place a
 // request field is typed. test/protocol/request.test.ts holds REQUEST_FIELDS to the schema.
@@ -56,8 +57,6 @@ export interface ReadRequest {
   bodyKey: string | undefined;
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
 // Bytes → the JSON value of one framed request (strict UTF-8, not empty, JSON).
 export function decodeRequestBody(body: Buffer | string): unknown {
   const text = typeof body === 'string' ? body : decodeUtf8(body);
@@ -82,11 +81,9 @@ export function readRequest(value: unknown, keyInBody: boolean): ReadRequest {
 }
 
 function decodeUtf8(body: Buffer): string {
-  try {
-    return strictUtf8.decode(body);
-  } catch {
-    throw new RelayError('MALFORMED', 'request is not valid UTF-8');
-  }
+  const text = decodeStrictUtf8(body);
+  if (text === null) throw new RelayError('MALFORMED', 'request is not valid UTF-8');
+  return text;
 }
 
 // Copies the schema's fields only (ajv leaves unknown ones in place), defaults first.

@@ -1,5 +1,6 @@
 // Bytes from JetStream → one queue message of a known shape, or why not. A broker can store
 // anything under any subject, so every field is checked before anything trusts it.
+import { parseUtf8Json } from '../../protocol/index.js';
 import { FLEET_VERSION } from '../envelope.js';
 import type { AgentRegistration, QueueManifest, QueueRecord, QueuedEnvelope } from './envelope.js';
 
@@ -11,12 +12,8 @@ const isTime = (value: unknown): value is number => typeof value === 'number' &&
 const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function parse(data: Uint8Array): Json | null {
-  try {
-    const parsed: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
-    return isObject(parsed) && parsed.v === FLEET_VERSION ? parsed : null;
-  } catch {
-    return null;
-  }
+  const parsed = parseUtf8Json(data);
+  return isObject(parsed) && parsed.v === FLEET_VERSION ? parsed : null;
 }
 
 function isQueued(body: Json): boolean {
