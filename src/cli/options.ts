@@ -47,7 +47,7 @@ export function withConfigDir<T>(y: Argv<T>): Argv<T & ConfigDirOption> {
   });
 }
 
-export function withLogOptions<T>(y: Argv<T>): Argv<T & LogOptions> {
+function withLogOptions<T>(y: Argv<T>): Argv<T & LogOptions> {
   return y
     .option('log', { type: 'string', describe: 'append the log to FILE (reopened on SIGHUP)', defaultDescription: 'standard output' })
     .option('log-level', {

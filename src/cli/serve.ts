@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext, type TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
 import { takeActivatedSockets } from '../host/index.js';
+import { DEFAULT_THROTTLE } from '../relay/index.js';
 import { defaultStateDir } from '../relay/jobs/index.js';
 import { codes } from '../protocol/index.js';
 import { defaultMaxPerAddress, openDaemon, type DaemonOptions } from '../server/index.js';
@@ -44,7 +45,7 @@ interface ServeFlags {
 const COUNT_OPTIONS = ['port', 'max-request-bytes', 'request-timeout', 'max-connections', 'max-buffered-output', 'timeout', 'max-output', 'shutdown-grace', 'max-running', 'auth-fail-limit', 'auth-fail-window', 'max-jobs', 'job-retention'] as const;
 
 // Captured output the daemon holds at most, across runs and unsent answers (issue 9).
-export const DEFAULT_MAX_BUFFERED_OUTPUT = 256 * 1024 * 1024;
+const DEFAULT_MAX_BUFFERED_OUTPUT = 256 * 1024 * 1024;
 
 function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
   const env = (name: string) => ` (env ${envName(name)})`;
@@ -70,8 +71,8 @@ function serveOptions(y: Argv<GlobalOptions>): Argv<ServeOptions> {
     .option('max-output', count('max-output', 'default cap in bytes on captured stdout+stderr', DEFAULT_MAX_OUTPUT))
     .option('shutdown-grace', count('shutdown-grace', 'seconds SIGTERM waits for running commands', 30))
     .option('max-running', count('max-running', `commands running at once across the daemon (0 = unlimited); one more: code ${codes.BUSY.code}`, 0))
-    .option('auth-fail-limit', count('auth-fail-limit', `failed authentications per address within the window before code ${codes.THROTTLED.code} (0 = off)`, 10))
-    .option('auth-fail-window', count('auth-fail-window', 'seconds the failure count of an address lasts', 60))
+    .option('auth-fail-limit', count('auth-fail-limit', `failed authentications per address within the window before code ${codes.THROTTLED.code} (0 = off)`, DEFAULT_THROTTLE.maxFailures))
+    .option('auth-fail-window', count('auth-fail-window', 'seconds the failure count of an address lasts', DEFAULT_THROTTLE.windowMs / 1000))
     .option('http-port', { type: 'number', default: envDefault('http-port') === undefined ? undefined : Number(envDefault('http-port')), describe: `open the HTTP door on this port (0 = ephemeral)${env('http-port')}` })
     .option('http-host', text('http-host', 'address of the HTTP door (default: --host)'))
     .option('metrics-token', text('metrics-token', 'GET /metrics requires Authorization: Bearer TOKEN'))

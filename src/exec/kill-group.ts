@@ -14,7 +14,7 @@ const FIRST_POLL_MS = 5;
 const MAX_POLL_MS = 200;
 
 // Sends a signal (0 = only look) to a process group; false when it cannot reach anyone in it.
-export function signalProcessGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+function signalProcessGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   // ESRCH: nobody left. EPERM: every member left changed user (a setuid program) and is
   // beyond our reach. Either way there is nothing more to do, and a kill must never throw
   // into the run that asked for it. The addon answers without an exception (most groups are

@@ -1,4 +1,4 @@
-export { createRelay, type Relay, type RelayOptions } from './road.js';
+export { createRelay, DEFAULT_THROTTLE, type Relay, type RelayOptions } from './road.js';
 export type { Caller, RelayObserver, RequestIo, RoadEntry } from './types.js';
 export { Jobs, type JobsOptions } from './jobs/index.js';
 export { formatRemote, remoteOf } from './remote.js';

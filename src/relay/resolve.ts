@@ -2,7 +2,7 @@
 import type { CommandSpec, ConfigSnapshot } from '../config/index.js';
 import { RelayError } from '../protocol/index.js';
 
-export const DEFAULT_CLUSTER = 'default';
+const DEFAULT_CLUSTER = 'default';
 
 export interface CommandName {
   cluster: string;
