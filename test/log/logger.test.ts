@@ -14,6 +14,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const text = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
 
+// Runs an ES module's text in a new node process from the package root (src/ through tsx).
+const runModule = (script: string) =>
+  spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: join(import.meta.dirname, '..', '..') });
+
 // Log a marker and wait until it is in the file.
 async function written(logger: Logger, file: string, marker: string): Promise<void> {
   logger.info(marker);
@@ -54,7 +58,7 @@ test('lines still queued when the process exits are written', () => {
     "logger.info('last words');",
     'process.exit(3);',
   ].join('\n');
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: join(import.meta.dirname, '..', '..') });
+  const child = runModule(script);
   assert.equal(child.status, 3, child.stderr);
   assert.match(text(file), /"msg":"last words"/);
 });
@@ -66,7 +70,7 @@ test('a log that cannot be written (a full disk) does not throw: one line on std
     'for (let i = 0; i < 100; i++) logger.info(`line ${i}`);',
     "process.stdout.write('still here');",
   ].join('\n');
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: join(import.meta.dirname, '..', '..') });
+  const child = runModule(script);
   assert.equal(child.status, 0, child.stderr);
   assert.equal(child.stdout, 'still here');
   assert.equal(child.stderr, 'uscmdrelay: cannot write the log to /dev/full (ENOSPC); retrying with each line\n');
