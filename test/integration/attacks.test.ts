@@ -1,7 +1,7 @@
 // Issue 9: what an attack on the daemon found, each reproduced against the real daemon. Every
 // test here failed before its fix.
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -12,11 +12,9 @@ import { call, ClientError } from '../../src/index.js';
 import { ask, sendRaw, startDaemon, tempDir, type DaemonHandle } from '../helpers/daemon.js';
 import { AUTH_CONF, HASHED_KEY, ORIGINAL_KEY } from '../helpers/fixtures.js';
 import { makeTestPki } from '../tls/certs.js';
+import { isRoot, nobodyGid, nobodyUid } from '../helpers/nobody.js';
 
 const LIMIT = { timeout: 120_000 };
-const isRoot = process.getuid?.() === 0;
-const nobodyUid = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim());
-const nobodyGid = Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' }).trim());
 const parse = (text: string) => JSON.parse(text.trim()) as Record<string, unknown>;
 const run = (command: string, extra: object = {}): object => ({ auth_key: HASHED_KEY, command, ...extra });
 

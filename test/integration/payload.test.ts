@@ -2,7 +2,6 @@
 // base64 bytes, 2004, and the file gone after the command however it ended.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { connect } from 'node:net';
@@ -12,10 +11,9 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ask, startDaemon, tempDir, type DaemonHandle } from '../helpers/daemon.js';
 import { AUTH_CONF, HASHED_KEY, ORIGINAL_KEY } from '../helpers/fixtures.js';
+import { isRoot, nobodyUid } from '../helpers/nobody.js';
 
 const LIMIT = { timeout: 60_000 };
-const isRoot = process.getuid?.() === 0;
-const nobodyUid = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim());
 
 // Every byte value, twice, in an order that is not sorted.
 const BYTES = Buffer.from(Array.from({ length: 512 }, (_, index) => (index * 167 + 13) % 256));
