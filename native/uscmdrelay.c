@@ -37,10 +37,18 @@
  *
  *   sdNotify(socketPath, message)
  *     One datagram to a systemd notification socket; a path starting with '@' is abstract.
+ *
+ *   trimMemory() -> boolean
+ *     malloc_trim(0): hands the C library's free heap pages back to the kernel (true when some
+ *     were). glibc keeps what Node and V8 free with free() for reuse; a daemon at rest does not
+ *     need it. False where the C library has no malloc_trim (musl).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <node_api.h>
 #include <signal.h>
 #include <spawn.h>
@@ -896,6 +904,19 @@ static napi_value SdNotify(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- trimMemory ------------------------------------------------------------------------- */
+
+static napi_value TrimMemory(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result;
+#ifdef __GLIBC__
+  napi_get_boolean(env, malloc_trim(0) == 1, &result);
+#else
+  napi_get_boolean(env, false, &result);
+#endif
+  return result;
+}
+
 /* ---- module ----------------------------------------------------------------------------- */
 
 static napi_value Init(napi_env env, napi_value exports) {
@@ -908,6 +929,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"outputLine", NULL, OutputLine, NULL, NULL, NULL, napi_default, NULL},
       {"signalGroup", NULL, SignalGroup, NULL, NULL, NULL, napi_default, NULL},
       {"sdNotify", NULL, SdNotify, NULL, NULL, NULL, napi_default, NULL},
+      {"trimMemory", NULL, TrimMemory, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   return exports;

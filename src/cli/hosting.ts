@@ -3,7 +3,7 @@
 // (exit 1); a door that cannot open is a start-up failure (one line, exit 2). The log is drained
 // before either exit.
 import type { ConfigSnapshot } from '../config/index.js';
-import { nativeNotifySend, runHost, StartupError, type HostOptions } from '../host/index.js';
+import { nativeNotifySend, nativeTrimMemory, runHost, StartupError, type HostOptions } from '../host/index.js';
 import { drainLogger, type Logger } from '../log/index.js';
 import { daemonDefaults, type DefaultsOptions } from './config-loading.js';
 import { exits } from './exits.js';
@@ -21,6 +21,7 @@ export async function hostUntilStopped(argv: HostFlags, snapshot: ConfigSnapshot
     logger,
     shutdownGraceMs: argv['shutdown-grace'] * 1000,
     notifySend: nativeNotifySend(),
+    trimMemory: nativeTrimMemory(),
     open,
   }).catch((error: unknown) => {
     if (error instanceof StartupError) startupFailure(error.message);

@@ -7,6 +7,7 @@ import type { ConfigSnapshot } from '../config/index.js';
 import { reopenLogFile, type Logger } from '../log/index.js';
 import type { Relay } from '../relay/index.js';
 import { createConfigHolder, type ConfigHolder, type ConfigSource } from './config-holder.js';
+import { trimWhenQuiet } from './memory-trim.js';
 import { createServiceNotifier, type NotifySend } from './notify.js';
 import { listenForStopSignals, type SignalSource } from './stop-signals.js';
 
@@ -38,6 +39,9 @@ export interface HostOptions {
   shutdownGraceMs: number;
   // sd_notify through the native addon; null or absent: the systemd-notify fallback.
   notifySend?: NotifySend | null;
+  // Gives freed heap pages back while the road is quiet (the addon's malloc_trim); null or
+  // absent: nothing is trimmed.
+  trimMemory?: (() => void) | null;
   // Builds the road over the host's configuration and opens the doors. A door that cannot open
   // rejects with a StartupError (one line, exit 2).
   open(config: ConfigHolder): Promise<Hosted>;
@@ -89,15 +93,18 @@ export async function runHost(options: HostOptions): Promise<HostEnd> {
   const { road, doors } = opened;
   phase = 'serving';
   notifier.ready();
+  const trimmer = options.trimMemory ? trimWhenQuiet(road, options.trimMemory) : null;
 
   const lost = doors.flatMap((door) => (door.lost === undefined ? [] : [door.lost.then(() => null)]));
   const received = await Promise.race([stop.first, ...lost]);
   if (received === null) {
+    trimmer?.stop();
     await notifier.close();
     return 'door lost';
   }
   logger.info({ received, running: road.inFlight(), jobs: road.jobsRunning(), grace_ms: options.shutdownGraceMs }, 'shutting down');
   phase = 'draining';
+  trimmer?.stop();
   notifier.stopping();
   for (const door of doors) door.stopAccepting();
   await road.shutdown(options.shutdownGraceMs, stop.endGrace);

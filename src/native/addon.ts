@@ -43,6 +43,9 @@ export interface NativeAddon {
   // Sends one datagram to a systemd notification socket; '@' starts an abstract address.
   // Throws (with an errno `code`) when it cannot.
   sdNotify(socketPath: string, message: string): void;
+  // malloc_trim(0): gives the C library's free heap pages back to the kernel; true when some
+  // were (always false without glibc).
+  trimMemory(): boolean;
 }
 
 // dist/native/addon.js and src/native/addon.ts are both two levels below the package root.
@@ -75,6 +78,8 @@ function isNativeAddon(value: unknown): value is NativeAddon {
     'signalGroup' in value &&
     typeof value.signalGroup === 'function' &&
     'sdNotify' in value &&
-    typeof value.sdNotify === 'function'
+    typeof value.sdNotify === 'function' &&
+    'trimMemory' in value &&
+    typeof value.trimMemory === 'function'
   );
 }
