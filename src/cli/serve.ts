@@ -1,6 +1,6 @@
 // `uscmdrelay serve` (the default command): flags → daemon options, then run until SIGTERM.
 import { readFileSync } from 'node:fs';
-import { createSecureContext, type TlsOptions } from 'node:tls';
+import type { TlsOptions } from 'node:tls';
 import type { Argv, CommandModule } from 'yargs';
 import { takeActivatedSockets } from '../host/index.js';
 import { DEFAULT_THROTTLE } from '../relay/index.js';
@@ -107,7 +107,8 @@ function tlsOptions(argv: ServeOptions): TlsOptions | null {
     key: readFileSync(argv['tls-key']),
     ...(ca ? { ca: readFileSync(ca), requestCert: true, rejectUnauthorized: true } : {}),
   };
-  createSecureContext(options); // throws now on a bad PEM, rather than inside listen()
+  // Throws now on a bad PEM, rather than inside listen(); node:tls is loaded only for TLS.
+  process.getBuiltinModule('node:tls').createSecureContext(options);
   return options;
 }
 

@@ -1,6 +1,5 @@
 // sd_notify for Type=notify (SPEC 13): READY, RELOADING, STOPPING, WATCHDOG and STATUS messages
 // to the datagram socket systemd names in NOTIFY_SOCKET. Without NOTIFY_SOCKET nothing happens.
-import { spawn } from 'node:child_process';
 import type { Logger } from '../log/index.js';
 import { loadNativeAddon } from '../native/addon.js';
 
@@ -130,7 +129,8 @@ function systemdNotifySender(socketPath: string, path: string | undefined, logge
 
   const runOne = (message: string): Promise<void> =>
     new Promise((resolve) => {
-      const child = spawn('systemd-notify', message.split('\n'), {
+      // node:child_process only here: a daemon with the addon never loads it.
+      const child = process.getBuiltinModule('node:child_process').spawn('systemd-notify', message.split('\n'), {
         env: { NOTIFY_SOCKET: socketPath, PATH: path ?? '/usr/local/bin:/usr/bin:/bin' },
         stdio: ['ignore', 'ignore', 'pipe'],
       });

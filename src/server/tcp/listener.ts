@@ -1,6 +1,6 @@
 // The TCP (or TLS) listener: connection limits from accept, TLS handshakes, and a clean stop.
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
+import type { TLSSocket, TlsOptions } from 'node:tls';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Door } from '../../host/index.js';
 import type { Logger } from '../../log/index.js';
@@ -50,7 +50,8 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
   // Node's TLS server does the handshake and the certificate checks; the sockets are accepted
   // here, so that each counts from accept. A TLS error destroys the socket; so does the deadline.
   // Its own handshake timer is off (0): the deadline below, from accept, is the one that counts.
-  const tlsServer = options.tls ? createTlsServer({ ...options.tls, handshakeTimeout: 0 }) : null;
+  // node:tls only when TLS is configured: a plain daemon does not carry it (RSS at rest).
+  const tlsServer = options.tls ? process.getBuiltinModule('node:tls').createServer({ ...options.tls, handshakeTimeout: 0 }) : null;
   tlsServer?.on('tlsClientError', (error, socket) => {
     logger.warn({ remote: formatRemote(socket.remoteAddress, socket.remotePort), reason: error.message }, 'TLS handshake failed');
     socket.destroy();
