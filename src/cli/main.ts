@@ -8,6 +8,7 @@ import { packageVersion } from './version.js';
 
 const args = hideBin(process.argv);
 const cli = await withCommands(yargs(args), args);
+skipHelpCache(cli);
 await cli
   .scriptName('uscmdrelay')
   .parserConfiguration({ 'duplicate-arguments-array': false })
@@ -26,3 +27,14 @@ await cli
     process.exit(exits.USAGE);
   })
   .parseAsync();
+
+// After starting a named command, yargs renders the whole help text and keeps it for a failure
+// message (its usage instance's cacheHelpMessage). Our .fail() above never prints it, and for
+// `serve` the rendering (the widths of some forty options) cost 60-100 ms of CPU before the
+// daemon listened. yargs has no option for it, hence its internal method; if a later yargs no
+// longer has it, nothing changes but the start-up time.
+function skipHelpCache(instance: object): void {
+  const internal = (instance as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } }).getInternalMethods?.();
+  const usage = internal?.getUsageInstance?.();
+  if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
