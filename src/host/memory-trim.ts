@@ -1,4 +1,4 @@
-// A daemon at rest gives back the memory its last burst of work used (SPEC 13). V8 shrinks its
+// A daemon at rest gives back the memory its last burst of work used. V8 shrinks its
 // own heap some seconds into the rest (its memory reducer, about 8 s after the work stops), but
 // what Node and V8 release with free() stays in glibc's arenas for reuse: several MiB after the
 // start or a burst of requests. While the road is quiet the host hands those pages back to the
