@@ -63,6 +63,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <uv.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #ifndef P_PIDFD
 #define P_PIDFD 3
@@ -707,10 +710,9 @@ static uint64_t care_marks(uint64_t word) {
   return (control | is_quote | is_backslash | word) & highs;
 }
 
-/* Where the run of bytes copied as is, from `i`, ends: 8 bytes a step (output is mostly plain
- * text: a byte at a time cost 1.9 ms of CPU a MiB), the first marked byte found from its mark on
- * a little-endian machine. */
-static size_t plain_run_end(const unsigned char *src, size_t i, size_t n) {
+/* Where the run of bytes copied as is, from `i`, ends, 8 bytes a step: the first marked byte is
+ * found from its mark on a little-endian machine. */
+static size_t plain_run_end_words(const unsigned char *src, size_t i, size_t n) {
   uint64_t word, marks;
   while (i + 8 <= n) {
     memcpy(&word, src + i, 8);
@@ -726,61 +728,98 @@ static size_t plain_run_end(const unsigned char *src, size_t i, size_t n) {
   return i;
 }
 
-/* Appends the JSON string body for src: runs of plain ASCII are copied at once. */
+/* The same, 16 bytes a step where the machine has SSE2 (every x86-64): output is mostly plain
+ * text (a byte at a time cost 1.9 ms of CPU a MiB, 8 at a time 0.55, 16 at a time 0.37). In a
+ * signed comparison the
+ * bytes from 0x80 up are negative, so "below 0x20" marks them together with the controls. */
+#if defined(__SSE2__)
+static size_t plain_run_end(const unsigned char *src, size_t i, size_t n) {
+  const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  while (i + 16 <= n) {
+    __m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
+    __m128i care = _mm_or_si128(_mm_cmplt_epi8(bytes, space), _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)));
+    unsigned mask = (unsigned)_mm_movemask_epi8(care);
+    if (mask != 0) return i + (size_t)__builtin_ctz(mask);
+    i += 16;
+  }
+  return plain_run_end_words(src, i, n);
+}
+#else
+#define plain_run_end plain_run_end_words
+#endif
+
+/* At a byte from 0x80 up: the length of the well-formed UTF-8 character it starts (Unicode's
+ * table 3-7), or 0 and in *subpart the length of the maximal subpart that becomes one U+FFFD
+ * (the WHATWG decoder's rule: the byte that broke the sequence is read again). */
+static size_t utf8_character(const unsigned char *src, size_t i, size_t n, size_t *subpart) {
+  unsigned char b = src[i], lower = 0x80, upper = 0xBF;
+  size_t need;
+  if (b >= 0xC2 && b <= 0xDF) {
+    need = 1;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    need = 2;
+    if (b == 0xE0) lower = 0xA0;
+    if (b == 0xED) upper = 0x9F;
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    need = 3;
+    if (b == 0xF0) lower = 0x90;
+    if (b == 0xF4) upper = 0x8F;
+  } else {
+    *subpart = 1;
+    return 0;
+  }
+  size_t seen = 0;
+  for (size_t j = i + 1; seen < need && j < n && src[j] >= lower && src[j] <= upper; j++, seen++) {
+    lower = 0x80;
+    upper = 0xBF;
+  }
+  if (seen == need) return need + 1;
+  *subpart = seen + 1;
+  return 0;
+}
+
+/* Appends the JSON string body for src. Plain ASCII and well-formed multibyte characters are
+ * copied as they are, a whole span at once; only an escape or an invalid sequence breaks it. */
 static void json_body(const unsigned char *src, size_t n, out_buffer *out) {
-  size_t i = 0;
+  size_t i = 0, span = 0; /* src[span..i) is still to be copied */
   while (i < n) {
-    size_t run = plain_run_end(src, i, n);
-    if (run > i) append(out, src + i, run - i);
-    i = run;
+    i = plain_run_end(src, i, n);
     if (i >= n) break;
     unsigned char b = src[i];
-    if (b < 0x80) {
-      char escaped[6] = {'\\', 0, 0, 0, 0, 0};
-      size_t length = 2;
-      switch (b) {
-        case '"': escaped[1] = '"'; break;
-        case '\\': escaped[1] = '\\'; break;
-        case '\b': escaped[1] = 'b'; break;
-        case '\f': escaped[1] = 'f'; break;
-        case '\n': escaped[1] = 'n'; break;
-        case '\r': escaped[1] = 'r'; break;
-        case '\t': escaped[1] = 't'; break;
-        default:
-          memcpy(escaped + 1, "u00", 3);
-          escaped[4] = HEX[b >> 4];
-          escaped[5] = HEX[b & 15];
-          length = 6;
+    if (b >= 0x80) {
+      size_t subpart = 0, character = utf8_character(src, i, n, &subpart);
+      if (character > 0) {
+        i += character;
+        continue;
       }
-      append(out, escaped, length);
-      i++;
+      append(out, src + span, i - span);
+      append(out, "\xEF\xBF\xBD", 3); /* U+FFFD */
+      i += subpart;
+      span = i;
       continue;
     }
-    int need = 0;
-    unsigned char lower = 0x80, upper = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) {
-      need = 1;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      need = 2;
-      if (b == 0xE0) lower = 0xA0;
-      if (b == 0xED) upper = 0x9F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      need = 3;
-      if (b == 0xF0) lower = 0x90;
-      if (b == 0xF4) upper = 0x8F;
+    char escaped[6] = {'\\', 0, 0, 0, 0, 0};
+    size_t length = 2;
+    switch (b) {
+      case '"': escaped[1] = '"'; break;
+      case '\\': escaped[1] = '\\'; break;
+      case '\b': escaped[1] = 'b'; break;
+      case '\f': escaped[1] = 'f'; break;
+      case '\n': escaped[1] = 'n'; break;
+      case '\r': escaped[1] = 'r'; break;
+      case '\t': escaped[1] = 't'; break;
+      default:
+        memcpy(escaped + 1, "u00", 3);
+        escaped[4] = HEX[b >> 4];
+        escaped[5] = HEX[b & 15];
+        length = 6;
     }
-    size_t j = i + 1;
-    int seen = 0;
-    while (seen < need && j < n && src[j] >= lower && src[j] <= upper) {
-      lower = 0x80;
-      upper = 0xBF;
-      j++;
-      seen++;
-    }
-    if (need > 0 && seen == need) append(out, src + i, j - i);
-    else append(out, "\xEF\xBF\xBD", 3); /* U+FFFD for the maximal subpart; the byte that broke it is read again */
-    i = need == 0 ? i + 1 : j;
+    append(out, src + span, i - span);
+    append(out, escaped, length);
+    i++;
+    span = i;
   }
+  append(out, src + span, n - span);
 }
 
 /* Scratch room for one line of a chunk of at most READ_CHUNK bytes (plus a character carried

@@ -30,7 +30,19 @@ describe('outputLine', { skip: addon === null && 'native addon not built' }, () 
     }
   });
 
-  it('finds a byte to escape or validate at any place in plain text (the addon scans 8 bytes at a time)', () => {
+  it('copies long spans of text and characters whole, broken only where needed (the addon scans 16 bytes at a time)', () => {
+    const next = generator(29);
+    const pieces = ['plain text ', 'héllo ', 'wörld ✓ ', '😀', '"', '\\', '\n', '\u0001', 'ü'];
+    for (let trial = 0; trial < 500; trial += 1) {
+      const text = Array.from({ length: next(80) }, () => pieces[next(pieces.length)] ?? '').join('');
+      const bytes = Buffer.from(text);
+      // An invalid byte somewhere, sometimes: a span is cut there and goes on after it.
+      if (bytes.length > 0 && next(3) === 0) bytes[next(bytes.length)] = [0xff, 0x80, 0xc3, 0xe2][next(4)] ?? 0xff;
+      assert.equal(addon?.outputLine(PREFIX, bytes).toString('utf8'), expectedLine(bytes), bytes.toString('hex'));
+    }
+  });
+
+  it('finds a byte to escape or validate at any place in plain text (the addon scans 8 or 16 bytes at a time)', () => {
     const specials = [[0x00], [0x1f], [0x20], [0x21], [0x22], [0x5c], [0x5b], [0x7f], [0x80], [0xff], [0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80], [0x0a]];
     for (const special of specials) {
       for (let at = 0; at <= 40; at += 1) {
