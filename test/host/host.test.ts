@@ -5,10 +5,10 @@ import { EventEmitter, once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import { pino } from 'pino';
 import { loadConfigSnapshot, type ConfigSnapshot } from '../../src/config/index.js';
-import { CLOSE_DOORS_MS, runHost, StartupError, type ConfigHolder, type Door, type Hosted, type HostOptions } from '../../src/host/index.js';
+import { CLOSE_DOORS_MS, QUIET_CHECK_MS, runHost, StartupError, type ConfigHolder, type Door, type Hosted, type HostOptions } from '../../src/host/index.js';
 import { configDir, DEFAULTS, MINIMAL_AUTH, MINIMAL_RELAYS } from '../config/helpers.js';
 
 const GRACE_MS = 5000;
@@ -167,6 +167,25 @@ describe('runHost', () => {
     lose();
     assert.equal(await running, 'door lost');
     assert.deepEqual(events, []);
+  });
+
+  it('trims memory while the road is quiet, from the doors opening until the drain', async (t) => {
+    mock.timers.enable({ apis: ['setInterval'] });
+    t.after(() => mock.timers.reset());
+    const host = harness();
+    const { events } = host;
+    let trims = 0;
+    const quietRoad = { ...fakeRoad(events), inFlight: () => 0 };
+    const running = runHost({ ...host.options(() => Promise.resolve({ road: quietRoad, doors: [fakeDoor('tcp', events)] })), trimMemory: () => void trims++ });
+    // The trimmer starts once the doors are open, a few turns of the event loop from now.
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    mock.timers.tick(QUIET_CHECK_MS);
+    mock.timers.tick(QUIET_CHECK_MS);
+    assert.equal(trims, 2);
+    host.signals.emit('SIGTERM', 'SIGTERM');
+    assert.equal(await running, 'stopped');
+    mock.timers.tick(QUIET_CHECK_MS * 3);
+    assert.equal(trims, 2, 'no trim once the drain has begun');
   });
 
   it('passes on a door that cannot open (a StartupError: one line, exit 2)', async () => {
