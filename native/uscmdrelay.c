@@ -730,8 +730,8 @@ static size_t plain_run_end_words(const unsigned char *src, size_t i, size_t n) 
 
 /* The same, 16 bytes a step where the machine has SSE2 (every x86-64): output is mostly plain
  * text (a byte at a time cost 1.9 ms of CPU a MiB, 8 at a time 0.55, 16 at a time 0.37). In a
- * signed comparison the
- * bytes from 0x80 up are negative, so "below 0x20" marks them together with the controls. */
+ * signed comparison the bytes from 0x80 up are negative, so "below 0x20" marks them together
+ * with the controls. */
 #if defined(__SSE2__)
 static size_t plain_run_end(const unsigned char *src, size_t i, size_t n) {
   const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');

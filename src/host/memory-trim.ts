@@ -1,7 +1,7 @@
-// A daemon at rest gives back the memory its last burst of work used. V8 shrinks its
-// own heap some seconds into the rest (its memory reducer, about 8 s after the work stops), but
-// what Node and V8 release with free() stays in glibc's arenas for reuse: several MiB after the
-// start or a burst of requests. While the road is quiet the host hands those pages back to the
+// A daemon at rest gives back the memory its last burst of work used. V8 shrinks its own heap
+// some seconds into the rest (its memory reducer, 8 or 16 s after the work stops), but what Node
+// and V8 release with free() stays in glibc's arenas for reuse: several MiB after the start or a
+// burst of requests. While the road is quiet the host hands those pages back to the
 // kernel (malloc_trim, through the native addon), a few times, so that one trim comes after the
 // memory reducer's collection.
 import { loadNativeAddon } from '../native/addon.js';
