@@ -268,8 +268,7 @@ static void close_pipe(output_pipe *p) {
   if (!p->open) return;
   p->open = 0;
   p->polling = 0;
-  uv_poll_stop(&p->poll);
-  uv_close((uv_handle_t *)&p->poll, on_pipe_closed);
+  uv_close((uv_handle_t *)&p->poll, on_pipe_closed); /* stops it too: no second epoll_ctl(DEL) */
   child *c = p->owner;
   napi_handle_scope scope;
   napi_open_handle_scope(c->env, &scope);
@@ -388,8 +387,7 @@ static void on_pidfd_readable(uv_poll_t *handle, int status, int events) {
   child *c = handle->data;
   int exit_code, signal_number;
   if (!try_reap(c, &exit_code, &signal_number)) return;
-  uv_poll_stop(handle);
-  report_exit(c, exit_code, signal_number);
+  report_exit(c, exit_code, signal_number); /* closes the handle, which stops it */
 }
 
 static void on_exit_timer(uv_timer_t *handle) {
