@@ -11,7 +11,7 @@ import { DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, loadConfigOrExit } from './confi
 import { withDaemonFlags, type DaemonFlags, type GlobalOptions } from './options.js';
 import { withBrokerFlags } from './broker-flags.js';
 import { defaultStateDir, replicasOrExit, resultRetentionOrExit, withQueueFlags, type QueueFlags } from './queue-flags.js';
-import { launcherOrExit, withSpawnOption, type SpawnFlag } from './spawn-option.js';
+import { launcherOrExit, warnIfNativeUnusable, withSpawnOption, type SpawnFlag } from './spawn-option.js';
 import { identityOrExit, type BrokerFlags } from './fleet-support.js';
 import { exits, exitWith } from './exits.js';
 
@@ -58,6 +58,7 @@ export const agentCommand: CommandModule<GlobalOptions, AgentFlags> = {
     const launcher = launcherOrExit(argv);
     const snapshot = loadConfigOrExit(argv);
     const logger = startLogger(argv);
+    warnIfNativeUnusable(logger, launcher);
     const servers = natsServers(argv.nats);
     if (servers.length === 0) exitWith(exits.USAGE, '--nats: no server URL');
     const identity: Identity | null = argv.identity === undefined ? null : identityOrExit(argv.identity, (warning) => logger.warn(warning));

@@ -12,7 +12,7 @@ import { nameDaemonProcess, startLogger } from './log-setup.js';
 import { hostUntilStopped } from './hosting.js';
 import { startupStep } from './startup.js';
 import { envDefault, envName, withDaemonFlags, type DaemonFlags, type GlobalOptions } from './options.js';
-import { launcherOrExit, withSpawnOption, type SpawnFlag } from './spawn-option.js';
+import { launcherOrExit, warnIfNativeUnusable, withSpawnOption, type SpawnFlag } from './spawn-option.js';
 import { packageVersion } from './version.js';
 
 type ServeOptions = DaemonFlags & SpawnFlag & ServeFlags;
@@ -125,6 +125,7 @@ export const serveCommand: CommandModule<GlobalOptions, ServeOptions> = {
     const activated = startupStep('socket activation', () => takeActivatedSockets(process.env));
     const tls = startupStep('TLS', () => tlsOptions(argv));
     const logger = startupStep('--log', () => startLogger(argv));
+    warnIfNativeUnusable(logger, launcher);
     const daemon: DaemonOptions = {
       server: {
         host: argv.host,

@@ -2,6 +2,7 @@
 // It is optional: when it was not built (no compiler), loadNativeAddon() answers null and the
 // daemon uses the portable launcher (SPEC 5.5).
 import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 // A child started by launch(): what pauseOutput/resumeOutput/closeOutput take.
@@ -52,6 +53,8 @@ export interface NativeAddon {
 const ADDON_PATH = join(import.meta.dirname, '..', '..', 'build', 'Release', 'uscmdrelay.node');
 
 let loaded: NativeAddon | null | undefined;
+// Why an addon that was built is not used; null when it is used, or was never built.
+let problem: string | null = null;
 
 // The addon, or null when it is not built or cannot be loaded here. Loaded once.
 export function loadNativeAddon(): NativeAddon | null {
@@ -61,10 +64,22 @@ export function loadNativeAddon(): NativeAddon | null {
   try {
     const candidate: unknown = createRequire(import.meta.url)(ADDON_PATH);
     if (isNativeAddon(candidate)) loaded = candidate;
-  } catch {
-    // not built, or built for another Node: the portable launcher it is
+    else problem = `${ADDON_PATH}: built from an older version of this package`;
+  } catch (error) {
+    // Not built (no compiler at install): the portable launcher it is, as the install said. Built
+    // but unusable (for another Node, damaged): that is worth a word to the operator.
+    const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    if (existsSync(ADDON_PATH)) problem = first.includes(ADDON_PATH) ? first : `${ADDON_PATH}: ${first}`;
   }
   return loaded;
+}
+
+// Why the addon that was built is not used (it cannot be loaded, or it is older than this code):
+// one line for the operator, who rebuilds it by reinstalling the package (or `npm rebuild
+// uscmdrelay`); null when the addon is used, was never built, or is turned off.
+export function nativeAddonProblem(): string | null {
+  loadNativeAddon();
+  return problem;
 }
 
 function isNativeAddon(value: unknown): value is NativeAddon {

@@ -34,6 +34,7 @@ export interface DaemonConfig {
   logFile?: string; // pass --log FILE and read the log from there instead of stdout
   port?: number; // a fixed port instead of 0 (when the listening line is not logged)
   runAs?: { uid: number; gid: number }; // start the daemon as this user (needs root); the config is chowned to it
+  cli?: string; // another build's dist/cli/main.js instead of this package's
 }
 
 export function writeConfig(dir: string, config: Pick<DaemonConfig, 'auth' | 'relays'>): void {
@@ -54,7 +55,7 @@ export async function startDaemon(config: DaemonConfig): Promise<DaemonHandle> {
   // Jobs keep their files in the test's own dir, never in the user's state dir.
   const stateArgs = config.args?.includes('--state-dir') ? [] : ['--state-dir', join(dir, 'state')];
   const args = ['serve', '--port', String(config.port ?? 0), '--config-dir', dir, '--log-level', 'debug', ...logArgs, ...stateArgs, ...(config.args ?? [])];
-  const proc = spawn(process.execPath, [CLI, ...args], {
+  const proc = spawn(process.execPath, [config.cli ?? CLI, ...args], {
     env: { ...process.env, ...config.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(config.runAs ?? {}),

@@ -1,6 +1,6 @@
 // Which launcher starts a command (SPEC 5.5): `--spawn auto|native|portable`, and `user`/`group`
 // commands always portable (posix_spawn cannot change user).
-import { loadNativeAddon } from '../../native/addon.js';
+import { loadNativeAddon, nativeAddonProblem } from '../../native/addon.js';
 import type { RunPlan } from '../types.js';
 import { createNativeLauncher } from './native.js';
 import { portableLauncher } from './portable.js';
@@ -37,7 +37,9 @@ export function autoLauncher(): Launcher {
 export function resolveLauncher(mode: SpawnMode): Launcher | Error {
   if (mode === 'portable') return portableLauncher;
   if (mode === 'auto') return autoLauncher();
-  return nativeLauncher() ?? new Error('--spawn native: the native launcher is not built (no C compiler at install time?); use --spawn auto or portable');
+  const problem = nativeAddonProblem();
+  const why = problem === null ? 'the native launcher is not built (no C compiler at install time?)' : `the native launcher cannot be used (${problem})`;
+  return nativeLauncher() ?? new Error(`--spawn native: ${why}; use --spawn auto or portable`);
 }
 
 // The launcher for one plan: a command that changes user or group always starts portable.
