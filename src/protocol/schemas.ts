@@ -1,17 +1,9 @@
 // The request JSON Schema, shipped in schemas/ for clients in other languages. The daemon validates
 // with code ajv generated from it ahead of time (request-validators.generated.ts, `npm run
 // generate`): loading and running ajv's compiler at start cost 67 modules and 3 MiB of RSS.
-import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import type { WireRequest } from './request.js';
 import * as generated from './request-validators.generated.js';
-
-type JsonSchema = Record<string, unknown> & { required?: string[] };
-
-// schemas/ sits two levels above both src/protocol and dist/protocol.
-export function readShippedSchema(name: string): JsonSchema {
-  return JSON.parse(readFileSync(new URL(`../../schemas/${name}`, import.meta.url), 'utf8')) as JsonSchema;
-}
 
 // What ajv's standalone code exports: a type guard that leaves the errors of its last call on itself.
 export interface RequestValidator {

@@ -1,9 +1,12 @@
 // The request of SPEC 2.1: its type holds every field of the schema, defaults are filled in, and
 // the key is required only where the body carries the credential.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { readRequest, RelayError, REQUEST_FIELDS } from '../../src/protocol/index.js';
-import { readShippedSchema } from '../../src/protocol/schemas.js';
+
+const readShippedSchema = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`../../schemas/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 
 const refusal = (message: string) => (error: unknown) => error instanceof RelayError && error.code === 2099 && error.message === `Malformed request: ${message}`;
 
