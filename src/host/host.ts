@@ -97,14 +97,13 @@ export async function runHost(options: HostOptions): Promise<HostEnd> {
 
   const lost = doors.flatMap((door) => (door.lost === undefined ? [] : [door.lost.then(() => null)]));
   const received = await Promise.race([stop.first, ...lost]);
+  trimmer?.stop();
   if (received === null) {
-    trimmer?.stop();
     await notifier.close();
     return 'door lost';
   }
   logger.info({ received, running: road.inFlight(), jobs: road.jobsRunning(), grace_ms: options.shutdownGraceMs }, 'shutting down');
   phase = 'draining';
-  trimmer?.stop();
   notifier.stopping();
   for (const door of doors) door.stopAccepting();
   await road.shutdown(options.shutdownGraceMs, stop.endGrace);
