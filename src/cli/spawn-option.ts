@@ -1,8 +1,7 @@
 // `--spawn auto|native|portable` of `serve` and `agent` (SPEC 1, 5.5), also as USCMDRELAY_SPAWN.
 import type { Argv } from 'yargs';
-import { isSpawnMode, resolveLauncher, SPAWN_MODES, type Launcher } from '../exec/index.js';
+import { isSpawnMode, resolveLauncher, SPAWN_MODES, unusableNativeAddon, type Launcher } from '../exec/index.js';
 import type { Logger } from '../log/index.js';
-import { nativeAddonProblem } from '../native/addon.js';
 import { exits } from './exits.js';
 import { envDefault, envName } from './options.js';
 
@@ -31,12 +30,9 @@ function exitUsage(message: string): never {
   process.exit(exits.USAGE);
 }
 
-// Under `--spawn auto`, an addon that was built but cannot be used (built for another Node, or
-// older than the code) leaves the daemon on the portable launcher: one warning says why, so the
+// A daemon on the portable launcher although an addon was built: one warning says why, so the
 // listening line's `"launcher":"portable"` does not stay a puzzle.
 export function warnIfNativeUnusable(logger: Logger, launcher: Launcher): void {
-  const problem = nativeAddonProblem();
-  if (launcher.name === 'portable' && problem !== null) {
-    logger.warn({ problem }, 'native launcher unusable: commands start portable; reinstall the package (or npm rebuild uscmdrelay) to rebuild it');
-  }
+  const problem = unusableNativeAddon(launcher);
+  if (problem !== null) logger.warn({ problem }, 'native launcher unusable: commands start portable; reinstall the package (or npm rebuild uscmdrelay) to rebuild it');
 }

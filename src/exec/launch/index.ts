@@ -42,6 +42,13 @@ export function resolveLauncher(mode: SpawnMode): Launcher | Error {
   return nativeLauncher() ?? new Error(`--spawn native: ${why}; use --spawn auto or portable`);
 }
 
+// When commands start portable although an addon was built, why that addon cannot be used (built
+// for another Node, damaged, older than the code): one line for the operator. Null when the
+// launcher is native, or no addon was built (the install already said so).
+export function unusableNativeAddon(launcher: Launcher): string | null {
+  return launcher.name === 'portable' ? nativeAddonProblem() : null;
+}
+
 // The launcher for one plan: a command that changes user or group always starts portable.
 export function launcherFor(plan: RunPlan, launcher: Launcher): Launcher {
   return plan.uid === null && plan.gid === null ? launcher : portableLauncher;
