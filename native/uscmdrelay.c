@@ -677,12 +677,10 @@ static napi_value CloseOutput(napi_env env, napi_callback_info info) {
 static const char HEX[] = "0123456789abcdef";
 static const char LINE_END[] = "\"}\n";
 
-/* What json_body does with each byte: 0 copy as is, 1 escape (ASCII), 2 start of a multibyte
- * sequence to validate. */
-static unsigned char byte_class[256];
-
-static void init_byte_class(void) {
-  for (int b = 0; b < 256; b++) byte_class[b] = b < 0x20 || b == '"' || b == '\\' ? 1 : b >= 0x80 ? 2 : 0;
+/* Whether json_body copies a byte as it is: printable ASCII other than '"' and '\\'. Anything else
+ * is escaped, or starts a multibyte sequence to validate. */
+static int copied_as_is(unsigned char b) {
+  return b >= 0x20 && b < 0x80 && b != '"' && b != '\\';
 }
 
 /* Where json_body puts the line: with `data` NULL it only counts, so the line's exact length is
@@ -722,7 +720,7 @@ static size_t plain_run_end_words(const unsigned char *src, size_t i, size_t n) 
 #endif
     i += 8;
   }
-  while (i < n && byte_class[src[i]] == 0) i++;
+  while (i < n && copied_as_is(src[i])) i++;
   return i;
 }
 
@@ -957,7 +955,6 @@ static napi_value TrimMemory(napi_env env, napi_callback_info info) {
 /* ---- module ----------------------------------------------------------------------------- */
 
 static napi_value Init(napi_env env, napi_value exports) {
-  init_byte_class();
   napi_property_descriptor properties[] = {
       {"launch", NULL, Launch, NULL, NULL, NULL, napi_default, NULL},
       {"pauseOutput", NULL, PauseOutput, NULL, NULL, NULL, napi_default, NULL},
