@@ -4,7 +4,7 @@
 // count. Tables go to stdout (Markdown, ready for the README); progress goes to stderr.
 //
 // Knobs (environment): BENCH_REQUESTS (measured requests per row), BENCH_WARMUP (requests before
-// each row), BENCH_MB (MiB of large output), BENCH_STREAM_RUNS, BENCH_FLEET_AGENTS,
+// each row), BENCH_DAEMON_WARMUP (requests each daemon serves before the first row), BENCH_MB (MiB of large output), BENCH_STREAM_RUNS, BENCH_FLEET_AGENTS,
 // BENCH_FLEET_SENDS, BENCH_FLEET=0 to skip the fleet, BENCH_REST_S (seconds the daemons wait
 // before the idle-RSS reading).
 import { execFileSync } from 'node:child_process';
@@ -20,6 +20,11 @@ import { loadNativeAddon } from '../src/native/addon.js';
 
 const REQUESTS = envInt('BENCH_REQUESTS', 2000);
 const WARMUP = envInt('BENCH_WARMUP', 200);
+// V8 compiles the daemon's hot path over its first few thousand requests (on its worker threads:
+// 0.2-0.3 ms of CPU a request while it lasts). The rows measure a daemon past that, as one that
+// has been serving for a while is; the warm-up's own cost is reported beside them.
+const DAEMON_WARMUP = envInt('BENCH_DAEMON_WARMUP', 5000);
+const DAEMON_WARMUP_CLIENTS = 8;
 const STREAM_MIB = envInt('BENCH_MB', 512);
 const STREAM_RUNS = Math.max(1, envInt('BENCH_STREAM_RUNS', 3));
 const FLEET_AGENTS = envInt('BENCH_FLEET_AGENTS', 50);
@@ -54,6 +59,7 @@ export interface TrivialTarget {
   label: string;
   pid: number | null; // the process whose CPU time is charged to it; null: the bench process
   request(): Promise<void>;
+  jit?: boolean; // a daemon whose hot path V8 compiles while it serves: warmed up before the rows
 }
 
 // The rows of the trivial-command tables, in order. Each scenario starts its target (or says
@@ -86,7 +92,7 @@ function daemonScenario(launcher: LauncherName): TrivialScenario {
     async start() {
       const daemon = daemons.get(launcher);
       if (daemon === undefined) return { skipped: launcher === 'native' ? 'the native addon is not built' : 'not started' };
-      return { target: { label, pid: daemon.pid, request: () => daemonRequest(daemon.port) }, stop: async () => {} };
+      return { target: { label, pid: daemon.pid, request: () => daemonRequest(daemon.port), jit: true }, stop: async () => {} };
     },
   };
 }
@@ -120,6 +126,7 @@ export const trivialScenarios: TrivialScenario[] = [
 
 interface TrivialResult {
   rows: TrivialRow[];
+  warmUps: { label: string; cpuMsPerRequest: number; perSecond: number }[];
   skipped: string[];
 }
 
@@ -136,7 +143,14 @@ async function benchTrivial(): Promise<TrivialResult> {
     }
   }
   const rows: TrivialRow[] = [];
+  const warmUps: TrivialResult['warmUps'] = [];
   try {
+    for (const target of targets.filter((candidate) => candidate.jit === true && candidate.pid !== null)) {
+      progress(`trivial command: ${target.label}, its first ${DAEMON_WARMUP} requests`);
+      const cpuBefore = readCpuMs(target.pid ?? 0);
+      const load = await closedLoop(DAEMON_WARMUP, DAEMON_WARMUP_CLIENTS, target.request);
+      warmUps.push({ label: target.label, perSecond: load.perSecond, cpuMsPerRequest: (readCpuMs(target.pid ?? 0) - cpuBefore) / DAEMON_WARMUP });
+    }
     // Targets take turns at each concurrency, so they share the machine's load of the moment.
     for (const concurrency of CONCURRENCY) {
       for (const target of targets) {
@@ -154,18 +168,29 @@ async function benchTrivial(): Promise<TrivialResult> {
   } finally {
     for (const stop of stops) await stop();
   }
-  return { rows, skipped };
+  return { rows, warmUps, skipped };
 }
 
 const WEBHOOK_LABEL = 'adnanh/webhook';
 const RAW_LABEL = 'raw spawn from Node (child_process)';
 
-function printTrivial({ rows, skipped }: TrivialResult): void {
+function printTrivial({ rows, warmUps, skipped }: TrivialResult): void {
   console.log(section(`Trivial command (\`${TRIVIAL_ARGV.join(' ')}\`), one TCP connection per request`));
   console.log(`${REQUESTS} measured requests per row after ${WARMUP} warm-up requests; closed loop, each client`);
   console.log('starts its next request when its last one was answered. The clients run in the bench process;');
   console.log('the targets take turns at each concurrency. CPU: the serving process (for raw rows, the bench');
   console.log('process itself, load generator included).\n');
+  if (warmUps.length > 0) {
+    console.log(`Before the first row, each daemon served ${DAEMON_WARMUP} requests at ${DAEMON_WARMUP_CLIENTS} clients, while V8 compiled its`);
+    console.log('hot path; the rows measure a daemon past that.\n');
+    console.log(
+      table(
+        ['first requests after start', 'requests', 'req/s', 'CPU ms/req'],
+        warmUps.map((warmUp) => [warmUp.label, String(DAEMON_WARMUP), fixed(warmUp.perSecond, 0), fixed(warmUp.cpuMsPerRequest, 3)]),
+      ),
+    );
+    console.log('');
+  }
   console.log(
     table(
       ['path', 'clients', 'req/s', 'p50 ms', 'p99 ms', 'mean ms', 'CPU ms/req'],
