@@ -4,9 +4,10 @@
 // count. Tables go to stdout (Markdown, ready for the README); progress goes to stderr.
 //
 // Knobs (environment): BENCH_REQUESTS (measured requests per row), BENCH_WARMUP (requests before
-// each row), BENCH_DAEMON_WARMUP (requests each daemon serves before the first row), BENCH_MB (MiB of large output), BENCH_STREAM_RUNS, BENCH_FLEET_AGENTS,
-// BENCH_FLEET_SENDS, BENCH_FLEET=0 to skip the fleet, BENCH_REST_S (seconds the daemons wait
-// before the idle-RSS reading).
+// each row), BENCH_DAEMON_WARMUP (requests each daemon serves before the first row; 0: none),
+// BENCH_MB (MiB of large output), BENCH_STREAM_RUNS, BENCH_FLEET_AGENTS, BENCH_FLEET_SENDS,
+// BENCH_FLEET=0 to skip the fleet, BENCH_REST_S (seconds the daemons wait before the idle-RSS
+// reading).
 import { execFileSync } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { benchFleet } from './fleet.js';
@@ -59,7 +60,7 @@ export interface TrivialTarget {
   label: string;
   pid: number | null; // the process whose CPU time is charged to it; null: the bench process
   request(): Promise<void>;
-  jit?: boolean; // a daemon whose hot path V8 compiles while it serves: warmed up before the rows
+  needsWarmUp?: boolean; // a daemon: V8 compiles its hot path while it serves, so it is warmed up first
 }
 
 // The rows of the trivial-command tables, in order. Each scenario starts its target (or says
@@ -92,7 +93,7 @@ function daemonScenario(launcher: LauncherName): TrivialScenario {
     async start() {
       const daemon = daemons.get(launcher);
       if (daemon === undefined) return { skipped: launcher === 'native' ? 'the native addon is not built' : 'not started' };
-      return { target: { label, pid: daemon.pid, request: () => daemonRequest(daemon.port), jit: true }, stop: async () => {} };
+      return { target: { label, pid: daemon.pid, request: () => daemonRequest(daemon.port), needsWarmUp: true }, stop: async () => {} };
     },
   };
 }
@@ -145,11 +146,12 @@ async function benchTrivial(): Promise<TrivialResult> {
   const rows: TrivialRow[] = [];
   const warmUps: TrivialResult['warmUps'] = [];
   try {
-    for (const target of targets.filter((candidate) => candidate.jit === true && candidate.pid !== null)) {
-      progress(`trivial command: ${target.label}, its first ${DAEMON_WARMUP} requests`);
-      const cpuBefore = readCpuMs(target.pid ?? 0);
-      const load = await closedLoop(DAEMON_WARMUP, DAEMON_WARMUP_CLIENTS, target.request);
-      warmUps.push({ label: target.label, perSecond: load.perSecond, cpuMsPerRequest: (readCpuMs(target.pid ?? 0) - cpuBefore) / DAEMON_WARMUP });
+    for (const { label, pid, request, needsWarmUp } of targets) {
+      if (needsWarmUp !== true || pid === null || DAEMON_WARMUP === 0) continue;
+      progress(`trivial command: ${label}, its first ${DAEMON_WARMUP} requests`);
+      const cpuBefore = readCpuMs(pid);
+      const load = await closedLoop(DAEMON_WARMUP, DAEMON_WARMUP_CLIENTS, request);
+      warmUps.push({ label, perSecond: load.perSecond, cpuMsPerRequest: (readCpuMs(pid) - cpuBefore) / DAEMON_WARMUP });
     }
     // Targets take turns at each concurrency, so they share the machine's load of the moment.
     for (const concurrency of CONCURRENCY) {
