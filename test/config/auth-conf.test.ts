@@ -1,7 +1,7 @@
 // auth.conf (SPEC 3.3): the three forms of a key, its options, the file's permissions, and that
 // no problem message ever shows an original-form key.
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -16,6 +16,7 @@ import {
   privateFileProblem,
   readIni,
 } from '../../src/config/index.js';
+import { generateIdentity } from '../../src/fleet/index.js';
 import { DEFAULTS, MINIMAL_AUTH, MINIMAL_RELAYS, configDir, load, problemsOf } from './helpers.js';
 
 const SECRET = 'demo-key-change-me';
@@ -24,9 +25,7 @@ const HASH_OF_PASSWORD = '5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef
 
 // A fresh ed25519 public key in the fleet's spelling.
 function publicKey(): string {
-  const jwk = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
-  assert.equal(typeof jwk.x, 'string');
-  return jwk.x ?? '';
+  return generateIdentity().publicKey;
 }
 
 test('hashKey is the SHA-256 of the UTF-8 key; the label is sha256: and 12 hex digits', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canonicalJson, generateIdentity, loadIdentity, signBody, verifyBody, type Identity } from '../../src/fleet/index.js';
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +85,18 @@ describe('signatures', () => {
 });
 
 describe('identity files', () => {
+  it('a fresh identity is a working ed25519 pair, different each time', () => {
+    const first = generateIdentity();
+    const privateKey = createPrivateKey(first.pem);
+    assert.equal(privateKey.asymmetricKeyType, 'ed25519');
+    const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: first.publicKey }, format: 'jwk' });
+    const message = Buffer.from('deploy::restart');
+    assert.equal(verify(null, message, publicKey, sign(null, message, privateKey)), true);
+    const second = generateIdentity();
+    assert.notEqual(second.publicKey, first.publicKey);
+    assert.notEqual(second.pem, first.pem);
+  });
+
   it('public key is 43 chars of unpadded base64url of the raw 32 bytes', () => {
     const { pem, publicKey } = generateIdentity();
     assert.match(publicKey, /^[A-Za-z0-9_-]{43}$/);
