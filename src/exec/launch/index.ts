@@ -33,13 +33,15 @@ export function autoLauncher(): Launcher {
 }
 
 // The launcher a mode resolves to; an Error (one line, for the operator) when `native` was asked
-// for and the addon is not built.
+// for and the addon is not built or cannot be used.
 export function resolveLauncher(mode: SpawnMode): Launcher | Error {
   if (mode === 'portable') return portableLauncher;
   if (mode === 'auto') return autoLauncher();
+  const native = nativeLauncher();
+  if (native !== null) return native;
   const problem = nativeAddonProblem();
   const why = problem === null ? 'the native launcher is not built (no C compiler at install time?)' : `the native launcher cannot be used (${problem})`;
-  return nativeLauncher() ?? new Error(`--spawn native: ${why}; use --spawn auto or portable`);
+  return new Error(`--spawn native: ${why}; use --spawn auto or portable`);
 }
 
 // When commands start portable although an addon was built, why that addon cannot be used (built
