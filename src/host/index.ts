@@ -6,4 +6,4 @@ export { listenForStopSignals, type SignalSource, type StopSignals } from './sto
 export { StartupError, listenFailure } from './startup-error.js';
 export { ActivationError, takeActivatedSockets, type ActivatedSockets } from './activation.js';
 export { createServiceNotifier, nativeNotifySend, watchdogIntervalMs, type NotifyOptions, type NotifySend, type ServiceNotifier } from './notify.js';
-export { nativeTrimMemory, trimWhenQuiet, QUIET_CHECK_MS, type MemoryTrimmer } from './memory-trim.js';
+export { nativeTrimMemory, trimWhenQuiet, QUIET_CHECK_MS } from './memory-trim.js';
