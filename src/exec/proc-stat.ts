@@ -7,8 +7,14 @@ export interface ProcStat {
   pgrp: number;
   session: number;
   state: string; // R, S, D, Z (zombie), X (dead), ...
+  exiting: boolean; // inside exit(): it runs no more of its own code (see PF_EXITING)
   startTime: string; // field 22: clock ticks since boot
 }
+
+// PF_EXITING in field 9 (the kernel's task flags): set as a process enters exit(). It closes its
+// files (so a reader sees end of file on its pipes) before it becomes a zombie; in between /proc
+// still shows it R or D.
+const PF_EXITING = 0x4;
 
 function parseStat(text: string): ProcStat | null {
   // The command name is in parentheses and may itself hold spaces and parentheses.
@@ -16,11 +22,11 @@ function parseStat(text: string): ProcStat | null {
   // fields[0] is field 3 (state): field N is fields[N - 3].
   const startTime = fields[19];
   if (startTime === undefined) return null;
-  return { state: fields[0] ?? '', pgrp: Number(fields[2]), session: Number(fields[3]), startTime };
+  return { state: fields[0] ?? '', exiting: (Number(fields[6]) & PF_EXITING) !== 0, pgrp: Number(fields[2]), session: Number(fields[3]), startTime };
 }
 
-// A process still running: neither a zombie nor dead.
-export const isLive = (stat: ProcStat): boolean => stat.state !== 'Z' && stat.state !== 'X';
+// A process still running: neither a zombie nor dead, nor on its way out.
+export const isLive = (stat: Pick<ProcStat, 'state' | 'exiting'>): boolean => stat.state !== 'Z' && stat.state !== 'X' && !stat.exiting;
 
 // One process's stat, now (synchronously); null when it is gone or /proc cannot tell.
 export function readProcStatSync(pid: number): ProcStat | null {

@@ -8,6 +8,7 @@ import { buildCommandSpec } from '../../src/config/command-spec.js';
 import type { CommandSpec, ConfigProblem } from '../../src/config/index.js';
 import { isSpawnMode, resolveLauncher, runCommand as runWith } from '../../src/exec/index.js';
 import type { Launcher, PrepareInput, RunPlan, RunResult } from '../../src/exec/index.js';
+import { isLive } from '../../src/exec/proc-stat.js';
 
 // The launcher the exec tests run on: USCMDRELAY_SPAWN (auto, native, portable), read as the
 // daemon reads it, so `npm test` runs these suites on both launchers.
@@ -94,6 +95,7 @@ export function makePlan(argv: readonly string[], overrides: Partial<RunPlan> = 
 interface ProcEntry {
   pid: number;
   state: string;
+  exiting: boolean; // PF_EXITING: inside exit(), its pipes maybe closed already, not yet a zombie
   ppid: number;
   pgrp: number;
 }
@@ -106,7 +108,7 @@ export function listProcesses(): ProcEntry[] {
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.push({ pid: Number(name), state: f[0] ?? '', ppid: Number(f[1]), pgrp: Number(f[2]) });
+      out.push({ pid: Number(name), state: f[0] ?? '', exiting: (Number(f[6]) & 0x4) !== 0, ppid: Number(f[1]), pgrp: Number(f[2]) });
     } catch {
       // gone meanwhile
     }
@@ -114,16 +116,17 @@ export function listProcesses(): ProcEntry[] {
   return out;
 }
 
-// Pids of the group's members that are still running (zombies waiting for init do not count).
+// Pids of the group's members that are still running, by the daemon's own rule (isLive): zombies
+// waiting for init, and processes already inside exit(), do not count.
 export function liveMembers(pgid: number): number[] {
   return listProcesses()
-    .filter((p) => p.pgrp === pgid && p.state !== 'Z' && p.state !== 'X')
+    .filter((p) => p.pgrp === pgid && isLive(p))
     .map((p) => p.pid);
 }
 
-// Whether a pid is a running (not zombie) process.
+// Whether a pid is a running process (isLive).
 export function isRunning(pid: number): boolean {
-  return listProcesses().some((p) => p.pid === pid && p.state !== 'Z' && p.state !== 'X');
+  return listProcesses().some((p) => p.pid === pid && isLive(p));
 }
 
 // Our own children that are zombies (exited, never reaped).
