@@ -4,6 +4,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 
 export interface ProcStat {
+  pid: number;
+  ppid: number;
   pgrp: number;
   session: number;
   state: string; // R, S, D, Z (zombie), X (dead), ...
@@ -22,7 +24,15 @@ function parseStat(text: string): ProcStat | null {
   // fields[0] is field 3 (state): field N is fields[N - 3].
   const startTime = fields[19];
   if (startTime === undefined) return null;
-  return { state: fields[0] ?? '', exiting: (Number(fields[6]) & PF_EXITING) !== 0, pgrp: Number(fields[2]), session: Number(fields[3]), startTime };
+  return {
+    pid: Number(text.slice(0, text.indexOf(' '))),
+    ppid: Number(fields[1]),
+    state: fields[0] ?? '',
+    exiting: (Number(fields[6]) & PF_EXITING) !== 0,
+    pgrp: Number(fields[2]),
+    session: Number(fields[3]),
+    startTime,
+  };
 }
 
 // A process still running: neither a zombie nor dead, nor on its way out.

@@ -1,6 +1,6 @@
-// Test helpers for the exec layer: a complete CommandSpec, a RunPlan, and /proc look-ups that
-// do not trust the code under test.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+// Test helpers for the exec layer: a complete CommandSpec, a RunPlan, and the /proc look-ups of
+// test/helpers/processes.ts.
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccountDirectory } from '../../src/config/accounts.js';
@@ -8,7 +8,8 @@ import { buildCommandSpec } from '../../src/config/command-spec.js';
 import type { CommandSpec, ConfigProblem } from '../../src/config/index.js';
 import { isSpawnMode, resolveLauncher, runCommand as runWith } from '../../src/exec/index.js';
 import type { Launcher, PrepareInput, RunPlan, RunResult } from '../../src/exec/index.js';
-import { isLive } from '../../src/exec/proc-stat.js';
+
+export { isRunning, liveMembers, zombieChildren } from '../helpers/processes.js';
 
 // The launcher the exec tests run on: USCMDRELAY_SPAWN (auto, native, portable), read as the
 // daemon reads it, so `npm test` runs these suites on both launchers.
@@ -90,50 +91,6 @@ export function makePlan(argv: readonly string[], overrides: Partial<RunPlan> = 
     cancel: null,
     ...overrides,
   };
-}
-
-interface ProcEntry {
-  pid: number;
-  state: string;
-  exiting: boolean; // PF_EXITING: inside exit(), its pipes maybe closed already, not yet a zombie
-  ppid: number;
-  pgrp: number;
-}
-
-// Every process /proc shows, with state, parent and group.
-export function listProcesses(): ProcEntry[] {
-  const out: ProcEntry[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.push({ pid: Number(name), state: f[0] ?? '', exiting: (Number(f[6]) & 0x4) !== 0, ppid: Number(f[1]), pgrp: Number(f[2]) });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-// Pids of the group's members that are still running, by the daemon's own rule (isLive): zombies
-// waiting for init, and processes already inside exit(), do not count.
-export function liveMembers(pgid: number): number[] {
-  return listProcesses()
-    .filter((p) => p.pgrp === pgid && isLive(p))
-    .map((p) => p.pid);
-}
-
-// Whether a pid is a running process (isLive).
-export function isRunning(pid: number): boolean {
-  return listProcesses().some((p) => p.pid === pid && isLive(p));
-}
-
-// Our own children that are zombies (exited, never reaped).
-export function zombieChildren(): number[] {
-  return listProcesses()
-    .filter((p) => p.ppid === process.pid && p.state === 'Z')
-    .map((p) => p.pid);
 }
 
 export function openFdCount(): number {

@@ -24,6 +24,8 @@ test('reads a detached child as the daemon starts commands: its own group and se
   const pid = child.pid ?? 0;
   const stat = readProcStatSync(pid);
   assert.ok(stat !== null);
+  assert.equal(stat.pid, pid);
+  assert.equal(stat.ppid, process.pid);
   assert.equal(stat.pgrp, pid);
   assert.equal(stat.session, pid);
   assert.ok(isLive(stat));

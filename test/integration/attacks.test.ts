@@ -11,6 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { call, ClientError } from '../../src/index.js';
 import { ask, sendRaw, startDaemon, tempDir, type DaemonHandle } from '../helpers/daemon.js';
 import { AUTH_CONF, HASHED_KEY, ORIGINAL_KEY } from '../helpers/fixtures.js';
+import { isRunning } from '../helpers/processes.js';
 import { makeTestPki } from '../tls/certs.js';
 import { isRoot, nobodyGid, nobodyUid } from '../helpers/nobody.js';
 
@@ -18,14 +19,6 @@ const LIMIT = { timeout: 120_000 };
 const parse = (text: string) => JSON.parse(text.trim()) as Record<string, unknown>;
 const run = (command: string, extra: object = {}): object => ({ auth_key: HASHED_KEY, command, ...extra });
 
-// Alive and not a zombie.
-const alive = (pid: number): boolean => {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
 
 // Polls until the condition holds; fails after timeoutMs (a bound on a hang, not a speed test).
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
@@ -333,7 +326,7 @@ command = /bin/sh -c 'sleep 1.2; echo finished' short
     socket.destroy(); // … and close: no reset, as `uscmdrelay call` killed by Ctrl-C
     const leader = Number(readFileSync(join(dir, 'leader'), 'utf8'));
     const child = Number(readFileSync(join(dir, 'child'), 'utf8'));
-    await waitFor('the process group to end', () => !alive(leader) && !alive(child));
+    await waitFor('the process group to end', () => !isRunning(leader) && !isRunning(child));
     const line = await daemon.waitForLog((l) => l.msg === 'request' && l.command === 'killable' && Array.isArray(l.args) && l.args[0] === dir);
     assert.deepEqual([line.code, line.signal], [3007, 'SIGTERM']);
   });

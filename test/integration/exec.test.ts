@@ -7,15 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ask, startDaemon, tempDir, type DaemonHandle } from '../helpers/daemon.js';
 import { AUTH_CONF, ORIGINAL_KEY } from '../helpers/fixtures.js';
+import { isRunning } from '../helpers/processes.js';
 
-// Alive and not a zombie: an orphan reparented to a container's init may never be reaped.
-const alive = (pid: number): boolean => {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
 
 describe('limits: --timeout and --max-output', () => {
   let daemon: DaemonHandle;
@@ -40,7 +33,7 @@ quick = /bin/echo fine
     assert.deepEqual([answer.code, answer.message, answer.signal], [3002, 'Command ran past its time limit and was killed', 'SIGTERM']);
     const child = Number(readFileSync(join(pidDir, 'child'), 'utf8'));
     await delay(100);
-    assert.equal(alive(child), false, 'the background child outlived its request');
+    assert.equal(isRunning(child), false, 'the background child outlived its request');
   });
 
   it('lets a request lower the limit but never raise it', async () => {

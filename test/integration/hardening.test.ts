@@ -1,12 +1,13 @@
 // Every way a client can misbehave, against the running daemon: each gets a clear code, a log
 // line, and the daemon keeps serving.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ask, freePort, sendRaw, startDaemon, type DaemonHandle } from '../helpers/daemon.js';
 import { AUTH_CONF, HASHED_KEY, ORIGINAL_KEY, RELAYS_CONF } from '../helpers/fixtures.js';
+import { childrenOf } from '../helpers/processes.js';
 
 const parse = (text: string) => JSON.parse(text.trim()) as Record<string, unknown>;
 
@@ -148,15 +149,7 @@ describe('hardening against bad clients', () => {
     // Closing sockets and reaped pipes settle within moments; a leak does not.
     for (let wait = 0; wait < 40 && fdCount() > before + 2; wait++) await delay(50);
     assert.ok(fdCount() <= before + 2, `descriptors grew from ${before} to ${fdCount()}`);
-    const children = readdirSync('/proc').filter((entry) => {
-      if (!/^\d+$/.test(entry)) return false;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        return stat.split(') ')[1]?.split(' ')[1] === String(pid);
-      } catch {
-        return false;
-      }
-    });
+    const children = childrenOf(pid).map((child) => child.pid);
     assert.deepEqual(children, [], 'the daemon has child processes (zombies) left');
   });
 });

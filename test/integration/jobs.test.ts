@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ask, startDaemon, tempDir, type DaemonHandle } from '../helpers/daemon.js';
+import { liveMembers } from '../helpers/processes.js';
 import { AUTH_CONF, HASHED_KEY, ORIGINAL_KEY, sha256 } from '../helpers/fixtures.js';
 
 type Answer = Record<string, unknown>;
@@ -80,22 +81,6 @@ async function follow(daemon: DaemonHandle, key: string, jobId: string): Promise
 }
 
 const stateOf = (daemon: DaemonHandle): string => join(daemon.dir, 'state');
-
-// Live (not zombie) members of a process group, from /proc.
-function liveMembers(pgid: number): number[] {
-  const found: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') found.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

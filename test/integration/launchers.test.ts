@@ -2,10 +2,11 @@
 // and nothing left behind — no zombie, no descriptor — after 2,000 requests from 8 clients.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { nativeLauncher } from '../../src/exec/launch/index.js';
 import { ask, CLI, startDaemon, tempDir, writeConfig } from '../helpers/daemon.js';
+import { zombieChildren } from '../helpers/processes.js';
 import { AUTH_CONF, HASHED_KEY, ORIGINAL_KEY, RELAYS_CONF } from '../helpers/fixtures.js';
 
 const RELAYS = `${RELAYS_CONF}\n[bench]\ntrue = /bin/true\n`;
@@ -13,22 +14,6 @@ const built = nativeLauncher() !== null;
 
 function openFds(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length;
-}
-
-// The daemon's children that exited and were never reaped.
-function zombieChildren(pid: number): number[] {
-  const zombies: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state === 'Z' && Number(ppid) === pid) zombies.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return zombies;
 }
 
 // Polls a condition until it holds or the deadline passes; answers whether it held.

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ask, startDaemon, tempDir, type DaemonHandle, type LogLine } from '../helpers/daemon.js';
 import { AUTH_CONF, HASHED_KEY } from '../helpers/fixtures.js';
+import { isRunning } from '../helpers/processes.js';
 import { isRoot, nobodyGid, nobodyUid, packageOutOfNobodysReach } from '../helpers/nobody.js';
 
 const LIMIT = { timeout: 60_000 };
@@ -17,14 +18,6 @@ const daemonGid = Number(execFileSync('getent', ['group', 'daemon'], { encoding:
 
 const SECRET = 'hunter2-masked-value-5f1c9';
 
-// Alive and not a zombie: an orphan reparented to a container's init may never be reaped.
-const alive = (pid: number): boolean => {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
 
 // Polls until the condition holds; fails after timeoutMs.
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -425,7 +418,7 @@ timeout = 60
       const leader = Number(readFileSync(join(dir, 'leader'), 'utf8'));
       const child = Number(readFileSync(join(dir, 'child'), 'utf8'));
       assert.ok(leader > 0 && child > 0);
-      await waitFor('the process group to end', () => !alive(leader) && !alive(child));
+      await waitFor('the process group to end', () => !isRunning(leader) && !isRunning(child));
       const line = await daemon.waitForLog((l) => l.msg === 'request' && l.command === 'killable' && Array.isArray(l.args) && l.args[0] === dir);
       assert.deepEqual([line.code, line.signal], [3007, 'SIGTERM']);
     });
@@ -448,7 +441,7 @@ timeout = 60
       while (!seen.includes('tick')) seen += String((await once(socket, 'data'))[0]);
       socket.destroy(); // an ordinary close, no reset
       const leader = Number(readFileSync(join(dir, 'leader'), 'utf8'));
-      await waitFor('the command to end', () => !alive(leader));
+      await waitFor('the command to end', () => !isRunning(leader));
       const line = await daemon.waitForLog((l) => l.msg === 'request' && l.command === 'ticking' && Array.isArray(l.args) && l.args[0] === dir);
       assert.deepEqual([line.code, line.signal], [3007, 'SIGTERM']);
     });
