@@ -1,13 +1,15 @@
 /*
  * uscmdrelay's native addon (SPEC 5.5), plain C on N-API.
  *
- *   launch(file, argv, env, cwd, pipeStdin, onStart, onOutput, onExit) -> child
+ *   launch(file, argv, env, cwd, pipeStdin, onStart, onOutput, onExit[, onLoop]) -> child
  *     Starts a program with posix_spawn (glibc: clone(CLONE_VM|CLONE_VFORK), whose cost does not
- *     grow with the daemon's size) on a libuv worker thread, so the event loop never waits for
- *     the vfork: own session (pid = pgid = sid), every signal at its default, an empty signal
- *     mask, stdin from /dev/null or a pipe, stdout and stderr to pipes, the planned cwd and
- *     environment exactly, and no other descriptor inherited. Strings with a NUL byte throw at
- *     once (a TypeError); everything else is reported through the callbacks, on the event loop:
+ *     grow with the daemon's size): own session (pid = pgid = sid), every signal at its default,
+ *     an empty signal mask, stdin from /dev/null or a pipe, stdout and stderr to pipes, the
+ *     planned cwd and environment exactly, and no other descriptor inherited. posix_spawn returns
+ *     once the child has exec'd; it runs on a libuv worker thread, so that the event loop does
+ *     not wait, or with onLoop true on the event loop itself (as libuv's uv_spawn does), which
+ *     then calls onStart before launch() returns. Strings with a NUL byte throw at once (a
+ *     TypeError); everything else is reported through the callbacks, on the event loop:
  *       onStart(null, pid, stdinFd)        started; stdinFd is -1 unless pipeStdin (the caller
  *                                          owns it)
  *       onStart(code, message)             it never started: code is the errno name (ENOENT,
@@ -478,7 +480,7 @@ static void close_fd(int *fd) {
   *fd = -1;
 }
 
-/* Runs on a libuv worker thread: nothing here touches JS. */
+/* Runs on a libuv worker thread (or, with onLoop, the event loop): nothing here touches JS. */
 static void spawn_child(napi_env env, void *data) {
   (void)env;
   child *c = data;
@@ -544,10 +546,8 @@ done:
   }
 }
 
-/* Back on the event loop: report the start, then read the pipes and watch the exit. */
-static void spawn_done(napi_env env, napi_status status, void *data) {
-  child *c = data;
-  napi_delete_async_work(env, c->work);
+/* On the event loop: report the start, then read the pipes and watch the exit. */
+static void report_start(napi_env env, child *c, napi_status status) {
   c->started = 1;
   if (status != napi_ok && c->error == 0) {
     c->error = ECANCELED;
@@ -578,7 +578,14 @@ static void spawn_done(napi_env env, napi_status status, void *data) {
   }
   napi_close_handle_scope(env, scope);
   finish_if_done(c);
-  release(c); /* the work's reference */
+  release(c); /* the start's reference */
+}
+
+/* Back on the event loop after spawn_child ran on a worker thread. */
+static void spawn_done(napi_env env, napi_status status, void *data) {
+  child *c = data;
+  napi_delete_async_work(env, c->work);
+  report_start(env, c, status);
 }
 
 /* ---- the JS functions ------------------------------------------------------------------- */
@@ -599,10 +606,10 @@ static child *get_child(napi_env env, napi_value value) {
 }
 
 static napi_value Launch(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value args[8];
+  size_t argc = 9;
+  napi_value args[9];
   napi_get_cb_info(env, info, &argc, args, NULL, NULL);
-  if (argc < 8) return throw_type(env, "launch(file, argv, env, cwd, pipeStdin, onStart, onOutput, onExit)");
+  if (argc < 8) return throw_type(env, "launch(file, argv, env, cwd, pipeStdin, onStart, onOutput, onExit[, onLoop])");
   for (int i = 5; i < 8; i++) {
     napi_valuetype type;
     napi_typeof(env, args[i], &type);
@@ -630,10 +637,17 @@ static napi_value Launch(napi_env env, napi_callback_info info) {
   napi_value resource_name, external;
   napi_create_string_utf8(env, "uscmdrelay:child", NAPI_AUTO_LENGTH, &resource_name);
   napi_async_init(env, NULL, resource_name, &c->context);
-  napi_create_async_work(env, NULL, resource_name, spawn_child, spawn_done, c, &c->work);
-  c->refs = 2; /* the external and the work */
+  c->refs = 2; /* the external and the start */
   napi_create_external(env, c, finalize_child, NULL, &external);
-  napi_queue_async_work(env, c->work);
+  bool on_loop = false;
+  if (argc > 8) napi_get_value_bool(env, args[8], &on_loop);
+  if (on_loop) {
+    spawn_child(env, c);
+    report_start(env, c, napi_ok);
+  } else {
+    napi_create_async_work(env, NULL, resource_name, spawn_child, spawn_done, c, &c->work);
+    napi_queue_async_work(env, c->work);
+  }
   return external;
 }
 

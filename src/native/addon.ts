@@ -17,8 +17,9 @@ export type NativeOutputCallback = (index: 0 | 1, chunk: Buffer | null) => void;
 export type NativeExitCallback = (exitCode: number, signalNumber: number) => void;
 
 export interface NativeAddon {
-  // Starts `file` with posix_spawn on a libuv worker thread (see native/uscmdrelay.c) and reads
-  // its stdout and stderr on the event loop. Throws a TypeError at once for a string with a NUL
+  // Starts `file` with posix_spawn on a libuv worker thread, or with onLoop on the event loop
+  // (onStart is then called before launch() returns; see native/uscmdrelay.c), and reads its
+  // stdout and stderr on the event loop. Throws a TypeError at once for a string with a NUL
   // byte; everything else arrives through the callbacks, onStart first.
   launch(
     file: string,
@@ -29,6 +30,7 @@ export interface NativeAddon {
     onStart: NativeStartCallback,
     onOutput: NativeOutputCallback,
     onExit: NativeExitCallback,
+    onLoop?: boolean,
   ): NativeChild;
   // Read both pipes (nothing is read before the first call), stop reading them (the writer then
   // blocks), or close both now.

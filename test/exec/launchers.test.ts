@@ -1,10 +1,13 @@
 // Every guarantee of SPEC 5.1 checked from inside the child, on each launcher (SPEC 5.5): the
-// native one (when the addon is built) and the portable one, whatever USCMDRELAY_SPAWN says.
+// native one (when the addon is built), with posix_spawn on the event loop (one command at a
+// time, as here) and on a worker thread, and the portable one, whatever USCMDRELAY_SPAWN says.
 import assert from 'node:assert/strict';
 import { chmodSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { nativeLauncher, portableLauncher } from '../../src/exec/launch/index.js';
+import { createNativeLauncher } from '../../src/exec/launch/native.js';
+import { loadNativeAddon } from '../../src/native/addon.js';
 import type { Launcher } from '../../src/exec/index.js';
 import { isRunning, liveMembers, makePlan, runCommand, tempDir } from './helpers.js';
 
@@ -24,14 +27,16 @@ const inheritedOpen = readdirSync('/proc/self/fd')
   });
 
 const native = nativeLauncher();
-const launchers: [string, Launcher | null][] = [
-  ['native', native],
-  ['portable', portableLauncher],
+const addon = loadNativeAddon();
+const launchers: [name: string, title: string, Launcher | null][] = [
+  ['native', 'native launcher', native],
+  ['native-worker', 'native launcher, posix_spawn on a worker thread', addon && createNativeLauncher(addon, 'worker')],
+  ['portable', 'portable launcher', portableLauncher],
 ];
 const dir = tempDir();
 
-for (const [name, launcher] of launchers) {
-  describe(`${name} launcher`, { skip: launcher === null && 'native addon not built', timeout: 60_000 }, () => {
+for (const [name, title, launcher] of launchers) {
+  describe(title, { skip: launcher === null && 'native addon not built', timeout: 60_000 }, () => {
     const run = (argv: string[], overrides: Parameters<typeof makePlan>[1] = {}) => runCommand(makePlan(argv, overrides), launcher ?? portableLauncher);
 
     it('the child has only fds 0–2 open', async () => {
