@@ -112,9 +112,10 @@ describe('native launcher: which thread starts a command', { skip: addon === nul
     assert.equal((await first).outcome, 'exited');
     const failed = await runCommand(makePlan(['/nonexistent/program']), launcher);
     assert.equal(failed.outcome, 'start_failed');
+    await assert.rejects(launcher.launch(makePlan(['/bin/echo', 'nul\0byte'])), TypeError);
     await runCommand(makePlan(['/bin/true']), launcher);
-    // A command that never started does not count as running.
-    assert.deepEqual(recording.onLoop, [true, false, true, true]);
+    // A command that never started (not found, a NUL byte) does not count as running.
+    assert.deepEqual(recording.onLoop, [true, false, true, true, true]);
   });
 
   it("'worker' always starts on a worker thread", async () => {

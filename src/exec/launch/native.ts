@@ -5,7 +5,7 @@
 // of a run (caps, backpressure, kills) is the same code as with execa.
 import { Socket } from 'node:net';
 import { constants } from 'node:os';
-import type { NativeAddon, NativeChild } from '../../native/addon.js';
+import type { NativeAddon, NativeChild, NativeExitCallback, NativeOutputCallback, NativeStartCallback } from '../../native/addon.js';
 import type { OutputStream } from '../../protocol/types.js';
 import type { LaunchedCommand, Launcher, LeaderEnd, OutputPipes } from './types.js';
 
@@ -38,12 +38,10 @@ function feedStdin(fd: number, payload: string | Buffer): void {
 export type NativeSpawnThread = 'loop-when-idle' | 'worker';
 
 export function createNativeLauncher(addon: NativeAddon, spawnThread: NativeSpawnThread = 'loop-when-idle'): Launcher {
-  let running = 0; // started and not yet ended
+  let running = 0; // started (or being started) and not yet ended
   return {
     name: 'native',
     launch(plan) {
-      const onLoop = spawnThread === 'loop-when-idle' && running === 0;
-      running += 1;
       const env: string[] = [];
       for (const name in plan.env) env.push(`${name}=${plan.env[name]}`);
       // Set by read(): the addon reads no pipe before that.
@@ -56,53 +54,55 @@ export function createNativeLauncher(addon: NativeAddon, spawnThread: NativeSpaw
       const result = new Promise<LeaderEnd>((resolve) => (settle = resolve));
 
       return new Promise<LaunchedCommand>((resolve) => {
-        const child: NativeChild = addon.launch(
-          plan.argv[0] ?? '',
-          plan.argv,
-          env,
-          plan.cwd,
-          plan.stdin !== null,
-          (errorCode, pidOrMessage, stdinFd = -1) => {
-            if (errorCode !== null) {
-              running -= 1;
-              const end: LeaderEnd = { exitCode: null, signal: null, startErrorCode: errorCode };
-              resolve({ pid: undefined, output: null, onLeaderExit: () => {}, result: Promise.resolve(end) });
-              return;
-            }
-            if (stdinFd >= 0 && plan.stdin !== null) feedStdin(stdinFd, plan.stdin);
-            const output: OutputPipes = {
-              read(chunkListener, endListener) {
-                onChunk = chunkListener;
-                onEnd = endListener;
-                if (openPipes === 0) endListener();
-                else addon.resumeOutput(child); // the addon reads nothing before this
-              },
-              pause: () => addon.pauseOutput(child),
-              resume: () => addon.resumeOutput(child),
-              close: () => addon.closeOutput(child),
-            };
-            resolve({
-              pid: pidOrMessage as number,
-              output,
-              onLeaderExit: (callback) => {
-                if (leader !== null) callback();
-                else exitListener = callback;
-              },
-              result,
-            });
-          },
-          (index, chunk) => {
-            if (chunk !== null) return onChunk?.(STREAMS[index] as OutputStream, chunk);
-            if (--openPipes === 0) onEnd?.();
-          },
-          (exitCode, signalNumber) => {
+        let child: NativeChild; // set when launch() returns, before any reading
+        // On the event loop, the addon calls this before launch() returns.
+        const onStart: NativeStartCallback = (errorCode, pidOrMessage, stdinFd = -1) => {
+          if (errorCode !== null) {
             running -= 1;
-            leader = leaderEnd(exitCode, signalNumber);
-            settle(leader);
-            exitListener?.();
-          },
-          onLoop,
-        );
+            const end: LeaderEnd = { exitCode: null, signal: null, startErrorCode: errorCode };
+            resolve({ pid: undefined, output: null, onLeaderExit: () => {}, result: Promise.resolve(end) });
+            return;
+          }
+          if (stdinFd >= 0 && plan.stdin !== null) feedStdin(stdinFd, plan.stdin);
+          const output: OutputPipes = {
+            read(chunkListener, endListener) {
+              onChunk = chunkListener;
+              onEnd = endListener;
+              if (openPipes === 0) endListener();
+              else addon.resumeOutput(child); // the addon reads nothing before this
+            },
+            pause: () => addon.pauseOutput(child),
+            resume: () => addon.resumeOutput(child),
+            close: () => addon.closeOutput(child),
+          };
+          resolve({
+            pid: pidOrMessage as number,
+            output,
+            onLeaderExit: (callback) => {
+              if (leader !== null) callback();
+              else exitListener = callback;
+            },
+            result,
+          });
+        };
+        const onOutput: NativeOutputCallback = (index, chunk) => {
+          if (chunk !== null) return onChunk?.(STREAMS[index] as OutputStream, chunk);
+          if (--openPipes === 0) onEnd?.();
+        };
+        const onExit: NativeExitCallback = (exitCode, signalNumber) => {
+          running -= 1;
+          leader = leaderEnd(exitCode, signalNumber);
+          settle(leader);
+          exitListener?.();
+        };
+        const onLoop = spawnThread === 'loop-when-idle' && running === 0;
+        running += 1;
+        try {
+          child = addon.launch(plan.argv[0] ?? '', plan.argv, env, plan.cwd, plan.stdin !== null, onStart, onOutput, onExit, onLoop);
+        } catch (error) {
+          running -= 1; // nothing started: a NUL byte in the plan
+          throw error;
+        }
       });
     },
   };
