@@ -28,8 +28,12 @@ export function spawnAndCount(argv: readonly string[]): Promise<number> {
   });
 }
 
-// Runs argv once through the project's addon (posix_spawn on a worker thread, pipes read by the
-// addon): the floor the native launcher can reach from Node.
+// Spawns started by nativeSpawnOnce and not yet ended.
+let nativeRunning = 0;
+
+// Runs argv once through the project's addon (pipes read by the addon), posix_spawn on the event
+// loop when no other spawn runs and on a worker thread otherwise, as the native launcher does
+// ('loop-when-idle'): the floor that launcher can reach from Node.
 export function nativeSpawnOnce(addon: NativeAddon, argv: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     let pending = 3; // two pipes and the exit
@@ -39,6 +43,8 @@ export function nativeSpawnOnce(addon: NativeAddon, argv: readonly string[]): Pr
       if (status === 0) resolve();
       else reject(new Error(`${argv[0]} exited with ${status}`));
     };
+    const onLoop = nativeRunning === 0;
+    nativeRunning += 1;
     const child = addon.launch(
       argv[0] ?? '',
       argv,
@@ -46,14 +52,17 @@ export function nativeSpawnOnce(addon: NativeAddon, argv: readonly string[]): Pr
       '/',
       false,
       (errorCode, pidOrMessage) => {
-        if (errorCode === null) addon.resumeOutput(child);
-        else reject(new Error(String(pidOrMessage)));
+        if (errorCode === null) return queueMicrotask(() => addon.resumeOutput(child)); // launch() may not have returned yet
+        nativeRunning -= 1;
+        reject(new Error(String(pidOrMessage)));
       },
       (_index, chunk) => chunk === null && done(),
       (exitCode) => {
+        nativeRunning -= 1;
         status = exitCode;
         done();
       },
+      onLoop,
     );
   });
 }
