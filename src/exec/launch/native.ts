@@ -1,6 +1,7 @@
 // The native launcher (SPEC 5.5): posix_spawn through the project's addon, on the event loop or
-// a libuv worker thread (NativeSpawnThread). The child gets its own session, default signal dispositions, an empty signal mask,
-// only fds 0–2, the planned cwd and environment; a failure to exec comes back as a start error.
+// a libuv worker thread (NativeSpawnThread). The child gets its own session, default signal
+// dispositions, an empty signal mask, only fds 0–2, the planned cwd and environment; a failure
+// to exec comes back as a start error.
 // The addon reads stdout and stderr itself, on the event loop (no Node stream per pipe); the rest
 // of a run (caps, backpressure, kills) is the same code as with execa.
 import { Socket } from 'node:net';
