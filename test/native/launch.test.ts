@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createNativeLauncher } from '../../src/exec/launch/native.js';
 import { makePlan, runCommand } from '../exec/helpers.js';
-import { loadNativeAddon, type NativeAddon } from '../../src/native/addon.js';
+import { loadNativeAddon, type NativeAddon, type NativeExitCallback, type NativeOutputCallback, type NativeStartCallback } from '../../src/native/addon.js';
 
 const addon = loadNativeAddon();
 
@@ -28,24 +28,17 @@ function launch(native: NativeAddon, argv: string[], onLoop?: boolean): Launched
   const output = new Promise<string>((resolve) => (outputDone = resolve));
   const chunks: Buffer[] = [];
   let open = 2;
-  const child = native.launch(
-    argv[0] ?? '',
-    argv,
-    ['PATH=/usr/bin:/bin'],
-    '/',
-    false,
-    (errorCode, pidOrMessage) => {
-      startedBeforeReturn = !returned;
-      started([errorCode, pidOrMessage]);
-      if (errorCode === null) queueMicrotask(() => native.resumeOutput(child));
-    },
-    (index, chunk) => {
-      if (index === 0 && chunk !== null) chunks.push(chunk);
-      if (chunk === null && --open === 0) outputDone(Buffer.concat(chunks).toString());
-    },
-    (exitCode, signalNumber) => ended([exitCode, signalNumber]),
-    onLoop,
-  );
+  const onStart: NativeStartCallback = (errorCode, pidOrMessage) => {
+    startedBeforeReturn = !returned;
+    started([errorCode, pidOrMessage]);
+    if (errorCode === null) queueMicrotask(() => native.resumeOutput(child));
+  };
+  const onOutput: NativeOutputCallback = (index, chunk) => {
+    if (index === 0 && chunk !== null) chunks.push(chunk);
+    if (chunk === null && --open === 0) outputDone(Buffer.concat(chunks).toString());
+  };
+  const onExit: NativeExitCallback = (exitCode, signalNumber) => ended([exitCode, signalNumber]);
+  const child = native.launch(argv[0] ?? '', argv, ['PATH=/usr/bin:/bin'], '/', false, onStart, onOutput, onExit, onLoop);
   returned = true;
   return {
     get startedBeforeReturn() {
