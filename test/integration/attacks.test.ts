@@ -19,7 +19,6 @@ const LIMIT = { timeout: 120_000 };
 const parse = (text: string) => JSON.parse(text.trim()) as Record<string, unknown>;
 const run = (command: string, extra: object = {}): object => ({ auth_key: HASHED_KEY, command, ...extra });
 
-
 // Polls until the condition holds; fails after timeoutMs (a bound on a hang, not a speed test).
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

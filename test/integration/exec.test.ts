@@ -9,7 +9,6 @@ import { ask, startDaemon, tempDir, type DaemonHandle } from '../helpers/daemon.
 import { AUTH_CONF, ORIGINAL_KEY } from '../helpers/fixtures.js';
 import { isRunning } from '../helpers/processes.js';
 
-
 describe('limits: --timeout and --max-output', () => {
   let daemon: DaemonHandle;
   const pidDir = tempDir();

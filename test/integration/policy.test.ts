@@ -18,7 +18,6 @@ const daemonGid = Number(execFileSync('getent', ['group', 'daemon'], { encoding:
 
 const SECRET = 'hunter2-masked-value-5f1c9';
 
-
 // Polls until the condition holds; fails after timeoutMs.
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
