@@ -1,7 +1,8 @@
 // The baseline: the same command spawned straight from Node, no relay in between. Its output is
 // piped and read, as the daemon does, and a run ends when the process exited and its pipes closed.
 import { spawn } from 'node:child_process';
-import type { NativeAddon } from '../src/native/addon.js';
+import type { Launcher } from '../src/exec/index.js';
+import { makePlan } from '../test/exec/helpers.js';
 
 // Runs argv once; rejects unless it exits 0.
 export function spawnOnce(argv: readonly string[]): Promise<void> {
@@ -28,41 +29,14 @@ export function spawnAndCount(argv: readonly string[]): Promise<number> {
   });
 }
 
-// Spawns started by nativeSpawnOnce and not yet ended.
-let nativeRunning = 0;
-
-// Runs argv once through the project's addon (pipes read by the addon), posix_spawn on the event
-// loop when no other spawn runs and on a worker thread otherwise, as the native launcher does
-// ('loop-when-idle'): the floor that launcher can reach from Node.
-export function nativeSpawnOnce(addon: NativeAddon, argv: readonly string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let pending = 3; // two pipes and the exit
-    let status = 0;
-    const done = (): void => {
-      if (--pending > 0) return;
-      if (status === 0) resolve();
-      else reject(new Error(`${argv[0]} exited with ${status}`));
-    };
-    const onLoop = nativeRunning === 0;
-    nativeRunning += 1;
-    const child = addon.launch(
-      argv[0] ?? '',
-      argv,
-      ['PATH=/usr/bin:/bin'],
-      '/',
-      false,
-      (errorCode, pidOrMessage) => {
-        if (errorCode === null) return queueMicrotask(() => addon.resumeOutput(child)); // launch() may not have returned yet
-        nativeRunning -= 1;
-        reject(new Error(String(pidOrMessage)));
-      },
-      (_index, chunk) => chunk === null && done(),
-      (exitCode) => {
-        nativeRunning -= 1;
-        status = exitCode;
-        done();
-      },
-      onLoop,
-    );
-  });
+// Runs argv once through the native launcher alone (posix_spawn through the addon, on the event
+// loop when nothing else runs, pipes read by the addon; no relay around it): the floor that
+// launcher can reach from Node.
+export async function nativeSpawnOnce(launcher: Launcher, argv: readonly string[]): Promise<void> {
+  const launched = await launcher.launch(makePlan(argv));
+  const output = launched.output;
+  if (output === null) throw new Error(`${argv[0]} did not start: ${(await launched.result).startErrorCode}`);
+  await new Promise<void>((resolve) => output.read(() => {}, resolve));
+  const end = await launched.result;
+  if (end.exitCode !== 0) throw new Error(`${argv[0]} exited with ${end.exitCode ?? end.signal}`);
 }

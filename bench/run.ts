@@ -17,7 +17,7 @@ import { fixed, machineHeader, section, table } from './report.js';
 import { closedLoop, envInt, median, type LoadFigures } from './stats.js';
 import { startWebhook, WEBHOOK_PATH } from './webhook.js';
 import type { LauncherName } from '../src/exec/index.js';
-import { loadNativeAddon } from '../src/native/addon.js';
+import { nativeLauncher } from '../src/exec/launch/index.js';
 
 const REQUESTS = envInt('BENCH_REQUESTS', 2000);
 const WARMUP = envInt('BENCH_WARMUP', 200);
@@ -118,9 +118,9 @@ export const trivialScenarios: TrivialScenario[] = [
   {
     label: 'raw posix_spawn from Node (the addon)',
     async start() {
-      const addon = loadNativeAddon();
-      if (addon === null) return { skipped: 'the native addon is not built' };
-      return { target: { label: this.label, pid: null, request: () => nativeSpawnOnce(addon, TRIVIAL_ARGV) }, stop: async () => {} };
+      const launcher = nativeLauncher();
+      if (launcher === null) return { skipped: 'the native addon is not built' };
+      return { target: { label: this.label, pid: null, request: () => nativeSpawnOnce(launcher, TRIVIAL_ARGV) }, stop: async () => {} };
     },
   },
 ];
@@ -375,7 +375,7 @@ async function main(): Promise<void> {
   console.log('# uscmdrelay benchmark\n');
   console.log(machineHeader());
 
-  const launchers: LauncherName[] = loadNativeAddon() === null ? ['portable'] : ['native', 'portable'];
+  const launchers: LauncherName[] = nativeLauncher() === null ? ['portable'] : ['native', 'portable'];
   const startRss = new Map<LauncherName, number>();
   const restedRss = new Map<LauncherName, number>();
   for (const launcher of launchers) {
