@@ -1,6 +1,7 @@
 // "Stop this run" from outside (the daemon shutting down, the client going away), without an
 // AbortController per request: a run adds one listener and removes it when it ends, and nothing
 // is allocated unless something listens. An AbortSignal fits the same StopSignal shape.
+import { MemberList } from '../collections/index.js';
 
 export interface StopSignal {
   readonly aborted: boolean;
@@ -8,18 +9,20 @@ export interface StopSignal {
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
-// A StopSignal that its owner trips once. Any number of listeners: a Set, so a long-lived
-// switch (the daemon's shutdown) neither warns past 10 listeners nor slows down with many.
+// A StopSignal that its owner trips once. Any number of listeners, in a MemberList: a
+// long-lived switch (the daemon's shutdown) neither warns past 10 listeners nor keeps the runs
+// that have stopped listening alive in the young generation. A listener added twice is called
+// twice (each run adds its own).
 export class StopSwitch implements StopSignal {
   #aborted = false;
-  #listeners: Set<() => void> | null = null;
+  #listeners: MemberList<() => void> | null = null;
 
   get aborted(): boolean {
     return this.#aborted;
   }
 
   addEventListener(_type: 'abort', listener: () => void): void {
-    if (!this.#aborted) (this.#listeners ??= new Set()).add(listener);
+    if (!this.#aborted) (this.#listeners ??= new MemberList()).add(listener);
   }
 
   removeEventListener(_type: 'abort', listener: () => void): void {
@@ -32,7 +35,7 @@ export class StopSwitch implements StopSignal {
     this.#aborted = true;
     const listeners = this.#listeners;
     this.#listeners = null;
-    if (listeners !== null) for (const listener of listeners) listener();
+    if (listeners !== null) for (const listener of listeners.values()) listener();
   }
 }
 

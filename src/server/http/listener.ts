@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import { setTimeout as delay } from 'node:timers/promises';
+import { MemberList } from '../../collections/index.js';
 import type { Door } from '../../host/index.js';
 import type { Logger } from '../../log/index.js';
 import { RelayError, type CodeName, type RelayResponse } from '../../protocol/index.js';
@@ -65,7 +66,7 @@ function clientErrorCode(error: Error & { code?: string }): CodeName {
 
 export async function startHttpServer(options: HttpServerOptions, relay: Relay, logger: Logger): Promise<HttpServer> {
   let draining = false;
-  const sockets = new Set<Socket>();
+  const sockets = new MemberList<Socket>();
   const timeout = options.requestTimeoutMs;
 
   const answeredEarly = new WeakSet<Socket>();
@@ -144,7 +145,7 @@ export async function startHttpServer(options: HttpServerOptions, relay: Relay, 
         httpServer.closeIdleConnections();
         await delay(20);
       }
-      for (const socket of sockets) socket.destroy();
+      for (const socket of sockets.values()) socket.destroy();
       if (httpServer.listening) await once(httpServer, 'close');
     },
   };

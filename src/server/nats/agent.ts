@@ -2,6 +2,7 @@
 // requests whose credential is the proven signer, and the road's responses into signed replies.
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { isKnownSigner } from '../../auth/index.js';
+import { MemberList } from '../../collections/index.js';
 import type { ConfigSnapshot } from '../../config/index.js';
 import { decodeEnvelope, FLEET_VERSION, REQUEST_SUBJECT, signBody, type AckEnvelope, type Identity, type RequestEnvelope, type ResponseEnvelope } from '../../fleet/index.js';
 import { askRoad } from '../../fleet/to-road.js';
@@ -37,7 +38,7 @@ export async function startAgent(options: AgentOptions): Promise<FleetAgent> {
   const clock = options.clock ?? Date.now;
   const startedAt = clock();
   const replay = new ReplayCache(options.replayCacheSize ?? DEFAULT_REPLAY_CACHE_SIZE);
-  const pending = new Set<Promise<void>>();
+  const pending = new MemberList<Promise<void>>();
   const pruner = setInterval(() => replay.prune(clock()), clampTimerMs(Math.max(1000, options.allowSkewMs))).unref();
 
   function publishReply(reply: string, body: Omit<AckEnvelope, 'sig'> | Omit<ResponseEnvelope, 'sig'>): void {
@@ -89,7 +90,7 @@ export async function startAgent(options: AgentOptions): Promise<FleetAgent> {
     async stop() {
       subscription.unsubscribe();
       clearInterval(pruner);
-      await Promise.all([...pending]);
+      await Promise.all(pending.values());
       if (!connection.isClosed()) await connection.flush().catch(() => undefined);
     },
   };

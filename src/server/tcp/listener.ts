@@ -2,6 +2,7 @@
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { TLSSocket, TlsOptions } from 'node:tls';
 import { setTimeout as delay } from 'node:timers/promises';
+import { MemberList } from '../../collections/index.js';
 import type { Door } from '../../host/index.js';
 import type { Logger } from '../../log/index.js';
 import { encodeLine, RelayError } from '../../protocol/index.js';
@@ -38,7 +39,7 @@ interface Handshake {
 // Starts listening; resolves once bound (the real port when port is 0).
 export async function startRelayServer(options: ServerOptions, relay: Relay, logger: Logger): Promise<RelayServer> {
   // Accepted sockets, counted from accept whatever happens to them later (TLS or not).
-  const sockets = new Set<Socket>();
+  const sockets = new MemberList<Socket>();
   const transport: Caller['transport'] = options.tls ? 'tls' : 'tcp';
   // TLS connections between accept and the end of their handshake, by remote address:port.
   const handshaking = new Map<string, Handshake>();
@@ -140,7 +141,7 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
     close: async (timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
       while (sockets.size > 0 && Date.now() < deadline) await delay(20);
-      for (const socket of sockets) socket.destroy();
+      for (const socket of sockets.values()) socket.destroy();
     },
   };
 }
