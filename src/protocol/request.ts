@@ -86,12 +86,14 @@ function decodeUtf8(body: Buffer): string {
   return text;
 }
 
-// Copies the schema's fields only (ajv leaves unknown ones in place), defaults first.
+// Copies the schema's fields only (ajv leaves unknown ones in place), defaults first. The
+// defaults are written out, not spread (README, Benchmarks: "Young garbage").
 function normalise(wire: WireRequest): RoadRequest {
-  const request: RoadRequest = { ...DEFAULTS, arguments: [] };
+  const request: RoadRequest = { command: DEFAULTS.command, stream: DEFAULTS.stream, op: DEFAULTS.op, detach: DEFAULTS.detach, arguments: [] };
+  const fields: Record<string, unknown> = request;
   for (const field of REQUEST_FIELDS) {
     if (field === 'auth_key' || wire[field] === undefined) continue;
-    Object.assign(request, { [field]: wire[field] });
+    fields[field] = wire[field];
   }
   if (typeof wire.arguments === 'string') request.arguments = [wire.arguments];
   return request;
