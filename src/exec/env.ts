@@ -1,37 +1,55 @@
 // The command's whole environment (SPEC 5.1): nothing of the daemon's leaks unless named here.
 import type { CommandSpec } from '../config/index.js';
-import { accountVariables, type AccountVariables } from './account-env.js';
+import { accountVariables } from './account-env.js';
 import type { RunMeta } from './types.js';
 
 // The only variables always taken from the daemon's own environment.
 const INHERITED = ['PATH', 'LANG'] as const;
 const ACCOUNT_VARIABLES = ['HOME', 'USER', 'LOGNAME', 'SHELL'] as const;
 
+// The variables that tell the command about its request.
+type RequestVariable = (meta: RunMeta) => string;
+const REQUEST_VARIABLES: ReadonlyArray<readonly [string, RequestVariable]> = [
+  ['USCMDRELAY_REQUEST_ID', (meta) => meta.requestId],
+  ['USCMDRELAY_KEY', (meta) => meta.keyLabel],
+  ['USCMDRELAY_CLUSTER', (meta) => meta.cluster],
+  ['USCMDRELAY_COMMAND', (meta) => meta.command],
+  ['REMOTE_ADDR', (meta) => meta.remoteAddress],
+  ['REMOTE_PORT', (meta) => String(meta.remotePort)],
+];
+
+// A command's environment with the request's variables still to fill in, in the final order.
+type EnvironmentTemplate = ReadonlyArray<readonly [string, string | RequestVariable]>;
+
+// Worked out once per command of a configuration snapshot (a reload makes new commands): the
+// daemon's own environment and the account's variables do not change while it runs, and reading
+// process.env goes through a getenv() each time.
+const templates = new WeakMap<CommandSpec, EnvironmentTemplate>();
+
 // Builds the environment: PATH and LANG, HOME/USER/LOGNAME/SHELL of the user it runs as, the
 // request's variables, the command's `env`, then its `pass_env` names; a later entry overrides
-// an earlier one of the same name.
-export function buildEnvironment(
-  command: CommandSpec,
-  meta: RunMeta,
-  daemonEnv: NodeJS.ProcessEnv = process.env,
-  account: AccountVariables | null = accountVariables(command.uid),
-): Record<string, string> {
-  const env = new Map<string, string>();
-  for (const name of INHERITED) copyIfSet(env, daemonEnv, name);
-  if (account !== null) for (const name of ACCOUNT_VARIABLES) env.set(name, account[name]);
-  env.set('USCMDRELAY_REQUEST_ID', meta.requestId);
-  env.set('USCMDRELAY_KEY', meta.keyLabel);
-  env.set('USCMDRELAY_CLUSTER', meta.cluster);
-  env.set('USCMDRELAY_COMMAND', meta.command);
-  env.set('REMOTE_ADDR', meta.remoteAddress);
-  env.set('REMOTE_PORT', String(meta.remotePort));
-  for (const [name, value] of command.env) env.set(name, value);
-  for (const name of command.passEnv) copyIfSet(env, daemonEnv, name);
+// an earlier one of the same name and keeps its place.
+export function buildEnvironment(command: CommandSpec, meta: RunMeta): Record<string, string> {
+  let template = templates.get(command);
+  if (template === undefined) templates.set(command, (template = environmentTemplate(command)));
+  const entries: Array<[string, string]> = [];
+  for (const [name, value] of template) entries.push([name, typeof value === 'string' ? value : value(meta)]);
   // fromEntries defines own properties, so a variable named `__proto__` stays just a name.
-  return Object.fromEntries(env);
+  return Object.fromEntries(entries);
 }
 
-function copyIfSet(env: Map<string, string>, from: NodeJS.ProcessEnv, name: string): void {
-  const value = Object.hasOwn(from, name) ? from[name] : undefined;
+function environmentTemplate(command: CommandSpec): EnvironmentTemplate {
+  const env = new Map<string, string | RequestVariable>();
+  for (const name of INHERITED) copyIfSet(env, name);
+  const account = accountVariables(command.uid);
+  if (account !== null) for (const name of ACCOUNT_VARIABLES) env.set(name, account[name]);
+  for (const [name, variable] of REQUEST_VARIABLES) env.set(name, variable);
+  for (const [name, value] of command.env) env.set(name, value);
+  for (const name of command.passEnv) copyIfSet(env, name);
+  return [...env];
+}
+
+function copyIfSet(env: Map<string, string | RequestVariable>, name: string): void {
+  const value = Object.hasOwn(process.env, name) ? process.env[name] : undefined;
   if (value !== undefined) env.set(name, value);
 }
