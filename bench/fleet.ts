@@ -4,8 +4,7 @@
 // directly (no broker, no relay), the baseline the ratio is against.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { loadConfigSnapshot } from '../src/config/index.js';
@@ -14,6 +13,7 @@ import { createLogger } from '../src/log/index.js';
 import { createRelay } from '../src/relay/index.js';
 import { startAgent, type FleetAgent } from '../src/server/nats/index.js';
 import { startNatsServer } from '../test/fleet/helpers/nats-server.js';
+import { tempDir } from '../test/helpers/daemon.js';
 
 export interface FleetBenchFigures {
   agents: number;
@@ -37,7 +37,7 @@ async function spawnAll(count: number): Promise<number> {
 
 // Runs the benchmark; `agents` and `sends` are there for quick runs.
 export async function benchFleet(agents = 50, sends = 30, warmup = 3): Promise<FleetBenchFigures> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-fleet-'));
+  const dir = tempDir('bench-fleet-');
   const server = await startNatsServer();
   const connections: NatsConnection[] = [];
   const running: FleetAgent[] = [];

@@ -1,13 +1,12 @@
 // Test helpers for the exec layer: a complete CommandSpec, a RunPlan, and the /proc look-ups of
 // test/helpers/processes.ts.
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { AccountDirectory } from '../../src/config/accounts.js';
 import { buildCommandSpec } from '../../src/config/command-spec.js';
 import type { CommandSpec, ConfigProblem } from '../../src/config/index.js';
 import { isSpawnMode, resolveLauncher, runCommand as runWith } from '../../src/exec/index.js';
 import type { Launcher, PrepareInput, RunPlan, RunResult } from '../../src/exec/index.js';
+import { tempDir as makeTempDir } from '../helpers/daemon.js';
 
 export { isRunning, liveMembers, zombieChildren } from '../helpers/processes.js';
 
@@ -98,7 +97,7 @@ export function openFdCount(): number {
 }
 
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'uscmdrelay-test-'));
+  return makeTempDir('uscmdrelay-test-');
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

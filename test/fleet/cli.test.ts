@@ -2,8 +2,7 @@
 // relays.conf commands, exec, audit), send in three formats with SPEC exit statuses,
 // signal/wait, a broker restart with a command that appends to a file, SIGHUP and SIGTERM.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REQUEST_SUBJECT } from '../../src/fleet/index.js';
@@ -11,8 +10,9 @@ import { eventually } from './helpers/fakes.js';
 import { connectTo } from './helpers/fleet.js';
 import { runCli, startCliAgent, type RunningAgent } from './helpers/cli.js';
 import { freePort, startNatsServer, type NatsServer } from './helpers/nats-server.js';
+import { tempDir } from '../helpers/daemon.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'fleet-cli-'));
+const dir = tempDir('fleet-cli-');
 const path = (name: string) => join(dir, name);
 const countFile = path('count');
 

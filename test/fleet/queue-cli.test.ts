@@ -3,16 +3,16 @@
 // across an agent killed mid-run (SIGKILL): the command's marker file holds one line, the
 // request is reported started-but-unanswered and is never run again after the restart.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eventually } from './helpers/fakes.js';
 import { runCli, startCliAgent, type RunningAgent } from './helpers/cli.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
+import { tempDir } from '../helpers/daemon.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'queue-cli-'));
+const dir = tempDir('queue-cli-');
 const path = (name: string) => join(dir, name);
 const marker = path('marker');
 

@@ -1,13 +1,13 @@
 // The durable queue's pieces in-process: the admission checks on a stored copy, the replay
 // memory on disk, fitting an answer into one broker message, names and durations.
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeQueued, decodeRecord, durableName, fitRecord, parseDuration, signBody, TRUNCATED_NOTE, verifyBody, type QueueRecord, type QueuedEnvelope } from '../../src/fleet/index.js';
 import { admitQueued, NonceStore, type QueueAdmitContext } from '../../src/server/nats/index.js';
 import { newIdentity } from './helpers/fleet.js';
+import { tempDir } from '../helpers/daemon.js';
 
 const sender = newIdentity();
 const agent = newIdentity();
@@ -73,7 +73,7 @@ describe('admitQueued', () => {
 
 describe('NonceStore', () => {
   it('remembers across reopening, forgets what expired, and is private', () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'nonces-')), 'queue');
+    const dir = join(tempDir('nonces-'), 'queue');
     const store = new NonceStore(dir, 'n.jsonl', 10, NOW);
     assert.equal(store.remember('a', NOW + HOUR, NOW), 'fresh');
     assert.equal(store.remember('b', NOW + 10, NOW), 'fresh');
@@ -92,7 +92,7 @@ describe('NonceStore', () => {
   });
 
   it('refuses rather than forgets when full of live nonces', () => {
-    const store = new NonceStore(mkdtempSync(join(tmpdir(), 'nonces-')), 'n.jsonl', 2, NOW);
+    const store = new NonceStore(tempDir('nonces-'), 'n.jsonl', 2, NOW);
     assert.equal(store.remember('a', NOW + HOUR, NOW), 'fresh');
     assert.equal(store.remember('b', NOW + 5, NOW), 'fresh');
     assert.equal(store.remember('c', NOW + HOUR, NOW), 'full');

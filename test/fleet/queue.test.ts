@@ -3,9 +3,6 @@
 // order of requests queued for an agent that was off, expiry, forged / moved / stale / replayed
 // copies (the replay memory surviving a restart), results while waiting, a broker restart.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
@@ -23,6 +20,7 @@ import { connectTo, newIdentity } from './helpers/fleet.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { linesWith, queue, results, startTestQueueAgent, waitForJetStream, type TestQueueAgent } from './helpers/queue.js';
 import { sendExitStatus } from '../../src/cli/exits.js';
+import { tempDir } from '../helpers/daemon.js';
 
 const sender = newIdentity();
 const stranger = newIdentity();
@@ -32,7 +30,7 @@ const summary = (rows: readonly FleetRow[]): string[] =>
   rows.map((row) => (row.state === 'answered' ? `${row.agent}:${row.response.code}:${row.response.message}:${row.verified}` : `${row.agent}:${row.queue?.status ?? 'missing'}`));
 
 async function withServer(): Promise<{ server: NatsServer; connection: NatsConnection }> {
-  const server = await startNatsServer({ storeDir: mkdtempSync(join(tmpdir(), 'queue-store-')) });
+  const server = await startNatsServer({ storeDir: tempDir('queue-store-') });
   return { server, connection: await connectTo(server.url, 'sender') };
 }
 

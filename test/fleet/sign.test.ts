@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canonicalJson, generateIdentity, loadIdentity, signBody, verifyBody, type Identity } from '../../src/fleet/index.js';
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/daemon.js';
 
 function identity(): Identity {
   const { pem, publicKey } = generateIdentity();
@@ -101,7 +101,7 @@ describe('identity files', () => {
     const { pem, publicKey } = generateIdentity();
     assert.match(publicKey, /^[A-Za-z0-9_-]{43}$/);
     assert.equal(Buffer.from(publicKey, 'base64url').length, 32);
-    const file = join(mkdtempSync(join(tmpdir(), 'fleet-id-')), 'id.pem');
+    const file = join(tempDir('fleet-id-'), 'id.pem');
     writeFileSync(file, pem, { mode: 0o644 });
     const loaded = loadIdentity(file);
     assert.equal(loaded.identity.publicKey, publicKey);

@@ -2,7 +2,7 @@
 // would, and talks raw TCP to it the way `nc` does.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,8 +43,23 @@ export function writeConfig(dir: string, config: Pick<DaemonConfig, 'auth' | 're
   writeFileSync(join(dir, 'relays.conf'), config.relays);
 }
 
+// Every temporary directory a test file (or the bench) made is removed when its process exits:
+// its daemons are stopped by then, and nothing piles up in /tmp run after run.
+const madeDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of madeDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // A daemon that outlived its test may still write there; what is left is only litter.
+    }
+  }
+});
+
 export function tempDir(prefix = 'uscmdrelay-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
 }
 
 export async function startDaemon(config: DaemonConfig): Promise<DaemonHandle> {

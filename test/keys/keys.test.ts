@@ -2,12 +2,12 @@
 // key itself is written nowhere.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readIni } from '../../src/config/index.js';
 import { addKey, KeyToolError, listKeys, revokeKey } from '../../src/keys/index.js';
+import { tempDir } from '../helpers/daemon.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -35,7 +35,7 @@ const MESSY = [
 ].join('\n');
 
 function configDir(text?: string, mode = 0o600): string {
-  const dir = mkdtempSync(join(tmpdir(), 'uscmdrelay-keys-'));
+  const dir = tempDir('uscmdrelay-keys-');
   if (text !== undefined) {
     writeFileSync(join(dir, 'auth.conf'), text);
     chmodSync(join(dir, 'auth.conf'), mode);

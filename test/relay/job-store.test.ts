@@ -1,13 +1,14 @@
 // In-process: where the state dir is, and what the store accepts from disk.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseRecord, type JobRecord } from '../../src/relay/jobs/record.js';
 import { defaultStateDir, JobStore } from '../../src/relay/jobs/store.js';
+import { tempDir } from '../helpers/daemon.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'uscmdrelay-job-store-'));
+const dir = tempDir('uscmdrelay-job-store-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const RECORD: JobRecord = {

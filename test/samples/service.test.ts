@@ -3,10 +3,10 @@
 // misread; the socket unit hands it port 7777 named `tcp`.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '../helpers/daemon.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const text = readFileSync(join(ROOT, 'uscmdrelay.sample.service'), 'utf8');
@@ -58,7 +58,7 @@ test('systemd-analyze verify accepts both units, when systemd is installed', (t)
     t.skip('systemd-analyze is not installed');
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'uscmdrelay-unit-'));
+  const dir = tempDir('uscmdrelay-unit-');
   const unit = join(dir, 'uscmdrelay.service');
   // verify checks that ExecStart exists; point it at a binary this machine has.
   writeFileSync(unit, text.replace(/^ExecStart=\S+/m, 'ExecStart=/bin/true'));

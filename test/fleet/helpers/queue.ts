@@ -1,14 +1,12 @@
 // In-process queue agents (startQueueAgent) on real JetStream connections, with the recording
 // fake relay: what ran, in which order, and the agent's log lines.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connectNats, queueFleetRequest, readQueueResults, type FleetRequest, type Identity, type QueueSendResult, type ResultsReport } from '../../../src/fleet/index.js';
 import { startQueueAgent, type QueueAgent } from '../../../src/server/nats/index.js';
 import { captureLog, eventually, recordingRelay, snapshotWithSigners, type CapturedLog, type RecordedRun } from './fakes.js';
 import { newIdentity } from './fleet.js';
+import { tempDir } from '../../helpers/daemon.js';
 
 export interface TestQueueAgent {
   name: string;
@@ -34,7 +32,7 @@ export interface QueueAgentSpec {
 // Starts the queue side of an agent and resolves once it logged `queue ready`.
 export async function startTestQueueAgent(spec: QueueAgentSpec): Promise<TestQueueAgent> {
   const identity = spec.identity ?? newIdentity();
-  const stateDir = spec.stateDir ?? mkdtempSync(join(tmpdir(), 'queue-state-'));
+  const stateDir = spec.stateDir ?? tempDir('queue-state-');
   const log = captureLog();
   const connection = await connectNats({ servers: [spec.url], name: spec.name, persistent: true, logger: log.logger });
   const snapshot = snapshotWithSigners(...spec.signers);
