@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CLI, tempDir, writeConfig } from '../test/helpers/daemon.js';
 
@@ -16,7 +17,37 @@ export interface BenchDaemon {
   pid: number;
   port: number;
   logFile: string;
+  youngGc(): YoungGc; // since the start; subtract two readings for a stretch
   stop(): Promise<void>;
+}
+
+// The daemon's young collections (scavenges) as V8 reports them (`--trace-gc-nvp`, one line per
+// collection on its standard output): what was allocated between them, what survived into the old
+// generation, and the pauses. Unlike CPU time, these barely move from run to run.
+export interface YoungGc {
+  scavenges: number;
+  allocatedBytes: number;
+  promotedBytes: number;
+  pauseMs: number;
+}
+
+// What happened between two readings.
+export function youngGcSince(before: YoungGc, after: YoungGc): YoungGc {
+  return {
+    scavenges: after.scavenges - before.scavenges,
+    allocatedBytes: after.allocatedBytes - before.allocatedBytes,
+    promotedBytes: after.promotedBytes - before.promotedBytes,
+    pauseMs: after.pauseMs - before.pauseMs,
+  };
+}
+
+function countYoungGc(totals: YoungGc, line: string): void {
+  if (!line.includes('gc=s ')) return;
+  const field = (name: string): number => Number(new RegExp(`\\b${name}=([0-9.]+)`).exec(line)?.[1] ?? 0);
+  totals.scavenges += 1;
+  totals.allocatedBytes += field('allocated');
+  totals.promotedBytes += field('promoted');
+  totals.pauseMs += field('pause');
 }
 
 // Starts the daemon with the relays.conf given; one hashed key allowed every cluster.
@@ -28,9 +59,11 @@ export async function startBenchDaemon(relays: string, extraArgs: readonly strin
   const args = ['serve', '--port', '0', '--config-dir', dir, '--log', logFile, '--log-level', 'info', ...extraArgs];
   const env = { ...process.env };
   delete env.USCMDRELAY_SPAWN; // the bench says --spawn itself
-  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  const proc = spawn(process.execPath, ['--trace-gc-nvp', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const gc: YoungGc = { scavenges: 0, allocatedBytes: 0, promotedBytes: 0, pauseMs: 0 };
+  if (proc.stdout) createInterface({ input: proc.stdout }).on('line', (line) => countYoungGc(gc, line));
   const exited = once(proc, 'exit');
   try {
     const port = await readListeningPort(logFile, proc, () => stderr);
@@ -38,6 +71,7 @@ export async function startBenchDaemon(relays: string, extraArgs: readonly strin
       pid: proc.pid ?? 0,
       port,
       logFile,
+      youngGc: () => ({ ...gc }),
       async stop() {
         if (proc.exitCode === null && proc.signalCode === null) {
           proc.kill('SIGTERM');

@@ -7,11 +7,11 @@
 // each row), BENCH_DAEMON_WARMUP (requests each daemon serves before the first row; 0: none),
 // BENCH_MB (MiB of large output), BENCH_STREAM_RUNS, BENCH_FLEET_AGENTS, BENCH_FLEET_SENDS,
 // BENCH_FLEET=0 to skip the fleet, BENCH_REST_S (seconds the daemons wait before the idle-RSS
-// reading).
+// reading), BENCH_GC_REQUESTS (requests the young-garbage figures are taken over; 0: none).
 import { execFileSync } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { benchFleet } from './fleet.js';
-import { readCpuMs, readStatusKiB, requestLine, requestOnce, sampleRss, startBenchDaemon, streamRequest, type BenchDaemon } from './daemon.js';
+import { readCpuMs, readStatusKiB, requestLine, requestOnce, sampleRss, startBenchDaemon, streamRequest, youngGcSince, type BenchDaemon, type YoungGc } from './daemon.js';
 import { nativeSpawnOnce, spawnAndCount, spawnOnce } from './raw.js';
 import { fixed, machineHeader, section, table } from './report.js';
 import { closedLoop, envInt, median, type LoadFigures } from './stats.js';
@@ -31,6 +31,7 @@ const STREAM_RUNS = Math.max(1, envInt('BENCH_STREAM_RUNS', 3));
 const FLEET_AGENTS = envInt('BENCH_FLEET_AGENTS', 50);
 const FLEET_SENDS = envInt('BENCH_FLEET_SENDS', 30);
 const CONCURRENCY = [1, 8] as const;
+const GC_REQUESTS = envInt('BENCH_GC_REQUESTS', 6000);
 // V8's memory reducer first looks 8 s into the rest and collects then or 8 s later; the host's
 // malloc_trim follows within 3 s (src/host/memory-trim.ts).
 const REST_S = envInt('BENCH_REST_S', 20);
@@ -228,6 +229,39 @@ function printTrivial({ rows, warmUps, skipped }: TrivialResult): void {
   console.log(table(['daemon', 'clients', 'req/s / webhook', 'p50 / webhook', 'req/s / raw spawn', 'p50 / raw spawn'], ratioRows));
 }
 
+// --- 1b. young garbage -------------------------------------------------------------------------
+
+interface YoungGcFigures {
+  label: string;
+  gc: YoungGc;
+}
+
+// The native daemon's young collections over GC_REQUESTS requests at 8 clients, taken from the
+// lines V8 prints for each one. A request's objects should all die young; what reaches the old
+// generation costs every later collection (README, Benchmarks: "Young garbage").
+async function benchYoungGc(): Promise<YoungGcFigures | null> {
+  const daemon = daemons.get('native');
+  if (daemon === undefined || GC_REQUESTS === 0) return null;
+  progress(`young garbage: native launcher, ${GC_REQUESTS} requests at 8 clients`);
+  await delay(100); // the line of a collection just before is in
+  const before = daemon.youngGc();
+  await closedLoop(GC_REQUESTS, 8, () => daemonRequest(daemon.port));
+  await delay(100);
+  return { label: 'uscmdrelay, native launcher', gc: youngGcSince(before, daemon.youngGc()) };
+}
+
+function printYoungGc({ label, gc }: YoungGcFigures): void {
+  console.log(section('Young garbage: `/bin/true`, 8 clients, the daemon\'s young collections'));
+  console.log(`${GC_REQUESTS} requests after the rows above; from the line \`node --trace-gc-nvp\` prints for each young`);
+  console.log('collection (scavenge). Unlike CPU time, these barely move from run to run.\n');
+  console.log(
+    table(
+      ['daemon', 'scavenges', 'KB allocated/req', 'KB promoted/req', 'pause µs/req'],
+      [[label, String(gc.scavenges), fixed(gc.allocatedBytes / 1024 / GC_REQUESTS, 1), fixed(gc.promotedBytes / 1024 / GC_REQUESTS), fixed((gc.pauseMs * 1000) / GC_REQUESTS, 1)]],
+    ),
+  );
+}
+
 // --- 2. large output, streamed --------------------------------------------------------------
 
 interface StreamRun {
@@ -382,7 +416,7 @@ async function main(): Promise<void> {
     const daemon = await startBenchDaemon(RELAYS_CONF, ['--spawn', launcher]);
     daemons.set(launcher, daemon);
     startRss.set(launcher, readStatusKiB(daemon.pid, 'VmRSS'));
-    console.log(`daemon:  dist/cli/main.js serve --port 0 --log <file> --log-level info --spawn ${launcher} (pid ${daemon.pid})`);
+    console.log(`daemon:  node --trace-gc-nvp dist/cli/main.js serve --port 0 --log <file> --log-level info --spawn ${launcher} (pid ${daemon.pid})`);
   }
   // A daemon that waits for work: V8 shrinks its heap after some seconds without any.
   progress(`daemons at rest for ${REST_S} s`);
@@ -390,6 +424,8 @@ async function main(): Promise<void> {
   for (const [launcher, daemon] of daemons) restedRss.set(launcher, readStatusKiB(daemon.pid, 'VmRSS'));
   try {
     printTrivial(await benchTrivial());
+    const youngGc = await benchYoungGc();
+    if (youngGc !== null) printYoungGc(youngGc);
     for (const launcher of launchers) {
       const daemon = daemons.get(launcher);
       if (daemon !== undefined) printStream(`${launcher} launcher`, await benchStream(daemon, startRss.get(launcher) ?? 0, restedRss.get(launcher) ?? 0));
