@@ -253,7 +253,8 @@ async function benchYoungGc(): Promise<YoungGcFigures | null> {
 function printYoungGc({ label, gc }: YoungGcFigures): void {
   console.log(section('Young garbage: `/bin/true`, 8 clients, the daemon\'s young collections'));
   console.log(`${GC_REQUESTS} requests after the rows above; from the line \`node --trace-gc-nvp\` prints for each young`);
-  console.log('collection (scavenge). Unlike CPU time, these barely move from run to run.\n');
+  console.log('collection (scavenge). The promoted bytes barely move from run to run, unlike CPU time; the number of');
+  console.log('scavenges and their pauses also follow the size V8 gives the young generation at the time.\n');
   console.log(
     table(
       ['daemon', 'scavenges', 'KB allocated/req', 'KB promoted/req', 'pause µs/req'],
