@@ -83,7 +83,11 @@ test('a grandchild that ignores SIGTERM after the leader exits is SIGKILLed afte
   assert.equal(r.outcome, 'exited');
   assert.equal(r.exitCode, 3);
   assert.match(r.stdout, /^\d+\narmed\n$/);
-  assert.deepEqual(liveMembers(firstLinePid(r.stdout)), []);
+  // The run ends once SIGKILL is sent; the grandchild dies when the kernel next runs it: at once
+  // on an idle machine, some milliseconds later on a loaded one (seen once under the full suite).
+  const pgid = firstLinePid(r.stdout);
+  for (let waited = 0; liveMembers(pgid).length > 0 && waited < 2000; waited += 20) await sleep(20);
+  assert.deepEqual(liveMembers(pgid), []);
   assert.ok(elapsed >= FORCE_KILL_DELAY_MS - 50 && elapsed < FORCE_KILL_DELAY_MS + 2000, `took ${elapsed} ms`);
 });
 
