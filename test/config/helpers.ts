@@ -1,25 +1,17 @@
 // Shared set-up for the config tests: temporary config directories and loading them.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after } from 'node:test';
 import { ConfigError, formatProblem, loadConfigSnapshot, type ConfigSnapshot, type DaemonDefaults } from '../../src/config/index.js';
+import { tempDir as makeTempDir } from '../helpers/daemon.js';
 
 export const DEFAULTS: DaemonDefaults = { timeoutMs: 600_000, maxOutput: 16 * 1024 * 1024, shellExec: false };
 export const MINIMAL_AUTH = '[k]\nauth_clusters = *\n';
 export const MINIMAL_RELAYS = '[default]\nuptime = /usr/bin/uptime\n';
 
-const made: string[] = [];
-after(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
 // A fresh temporary directory, removed when the test file ends.
 export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'uscmdrelay-config-'));
-  made.push(dir);
-  return dir;
+  return makeTempDir('uscmdrelay-config-');
 }
 
 // A config dir holding the given files (null = leave the file out); auth.conf gets mode 0600.

@@ -6,9 +6,9 @@ import { buildCommandSpec } from '../../src/config/command-spec.js';
 import type { CommandSpec, ConfigProblem } from '../../src/config/index.js';
 import { isSpawnMode, resolveLauncher, runCommand as runWith } from '../../src/exec/index.js';
 import type { Launcher, PrepareInput, RunPlan, RunResult } from '../../src/exec/index.js';
-import { tempDir as makeTempDir } from '../helpers/daemon.js';
 
 export { isRunning, liveMembers, zombieChildren } from '../helpers/processes.js';
+export { tempDir } from '../helpers/daemon.js';
 
 // The launcher the exec tests run on: USCMDRELAY_SPAWN (auto, native, portable), read as the
 // daemon reads it, so `npm test` runs these suites on both launchers.
@@ -94,10 +94,6 @@ export function makePlan(argv: readonly string[], overrides: Partial<RunPlan> = 
 
 export function openFdCount(): number {
   return readdirSync('/proc/self/fd').length;
-}
-
-export function tempDir(): string {
-  return makeTempDir('uscmdrelay-test-');
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

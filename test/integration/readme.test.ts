@@ -16,10 +16,10 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { loadConfigSnapshot } from '../../src/config/index.js';
 import { tempDir } from '../helpers/daemon.js';
@@ -31,7 +31,6 @@ const VOLATILE = new Set(['uptime', 'default::uptime', 'date', 'default::date'])
 const VALUE_FLAGS = new Set(['--host', '--port', '--key-file', '--tls-ca', '--tls-cert', '--tls-key', '--tls-servername', '--payload', '--timeout', '--id', '--http']);
 
 const work = tempDir('uscmdrelay-readme-');
-after(() => rmSync(work, { recursive: true, force: true }));
 
 // The lines of every ```sh block, in order; a line ending in `\` is joined with the next.
 function shBlocks(markdown: string): string[][] {

@@ -2,15 +2,14 @@
 // output's through sonic-boom) that any exit flushes, --log-format, a log that cannot be written.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createLogger, drainLogger, flushLogger, reopenLogFile, wantsPretty, type Logger } from '../../src/log/index.js';
 import { tempDir } from '../helpers/daemon.js';
 
 const dir = tempDir('uscmdrelay-log-');
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 const text = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
 

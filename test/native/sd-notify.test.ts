@@ -3,16 +3,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { loadNativeAddon } from '../../src/native/addon.js';
 import { tempDir } from '../helpers/daemon.js';
 
 const addon = loadNativeAddon();
 const dir = tempDir('uscmdrelay-sdnotify-');
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 const RECEIVER = String.raw`use Socket; socket(S, PF_UNIX, SOCK_DGRAM, 0) or die "socket: $!";
 my $a = $ARGV[0]; $a =~ s/^@/\0/; bind(S, pack_sockaddr_un($a)) or die "bind: $!";

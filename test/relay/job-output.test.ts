@@ -1,14 +1,13 @@
 // In-process: reading a job's output by byte offset in whole UTF-8 characters (SPEC 10).
 import assert from 'node:assert/strict';
-import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { isJobId } from '../../src/relay/jobs/job-id.js';
 import { completeUtf8Length, readOutputPiece } from '../../src/relay/jobs/utf8-output.js';
 import { tempDir } from '../helpers/daemon.js';
 
 const dir = tempDir('uscmdrelay-job-output-');
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('completeUtf8Length', () => {
   it('keeps whole characters and holds back an incomplete one at the end', () => {

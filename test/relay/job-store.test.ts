@@ -1,15 +1,14 @@
 // In-process: where the state dir is, and what the store accepts from disk.
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseRecord, type JobRecord } from '../../src/relay/jobs/record.js';
 import { defaultStateDir, JobStore } from '../../src/relay/jobs/store.js';
 import { tempDir } from '../helpers/daemon.js';
 
 const dir = tempDir('uscmdrelay-job-store-');
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 const RECORD: JobRecord = {
   job_id: '0123456789abcdef0123456789abcdef',
