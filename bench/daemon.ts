@@ -23,7 +23,8 @@ export interface BenchDaemon {
 
 // The daemon's young collections (scavenges) as V8 reports them (`--trace-gc-nvp`, one line per
 // collection on its standard output): what was allocated between them, what survived into the old
-// generation, and the pauses. Unlike CPU time, these barely move from run to run.
+// generation, and the pauses. The promoted bytes barely move from run to run, unlike CPU time; the
+// number of scavenges follows the size V8 gives the young generation at the time.
 export interface YoungGc {
   scavenges: number;
   allocatedBytes: number;
