@@ -3,7 +3,7 @@
 // guesswork: `key` only once authenticated, `cluster`/`command`/`args` only once resolved,
 // `requested` (the name as sent) only for an authenticated caller whose name did not resolve.
 import type { CommandSpec } from '../config/index.js';
-import type { Logger } from '../log/index.js';
+import { logAtEndOfTurn, type Logger } from '../log/index.js';
 import type { RelayResponse } from '../protocol/index.js';
 import type { RoadContext } from './context.js';
 import { isJobId, type JobRecord } from './jobs/index.js';
@@ -20,29 +20,29 @@ export function maskArguments(command: CommandSpec | undefined, args: readonly s
 
 // Once the command is resolved the line names it as configured, not as sent: `h::ECHO` or a
 // Kelvin sign (U+212A, which lower-cases to k) must not dodge an alert on the command's name.
+// The fields are taken now; pino builds the line at the end of the turn, after the door has sent
+// the answer (log/logger.ts, logAtEndOfTurn).
 export function writeAuditLine(logger: Logger, context: RoadContext, response: RelayResponse): void {
   const { caller, request, command, key } = context;
   const requested = key !== undefined && command === undefined && request?.op === 'run' ? request.command : undefined;
-  logger.info(
-    {
-      request_id: response.request_id,
-      remote: remoteOf(caller),
-      transport: caller.transport,
-      key: key?.label,
-      op: request?.op,
-      cluster: command?.cluster,
-      command: command?.name,
-      requested,
-      args: maskArguments(command, request?.arguments),
-      code: response.code,
-      exit_code: response.exit_code,
-      signal: response.signal,
-      duration_ms: response.duration_ms,
-      truncated: response.truncated,
-      job_id: response.job_id ?? (isJobId(request?.job_id) ? request.job_id : undefined),
-    },
-    'request',
-  );
+  const fields = {
+    request_id: response.request_id,
+    remote: remoteOf(caller),
+    transport: caller.transport,
+    key: key?.label,
+    op: request?.op,
+    cluster: command?.cluster,
+    command: command?.name,
+    requested,
+    args: maskArguments(command, request?.arguments),
+    code: response.code,
+    exit_code: response.exit_code,
+    signal: response.signal,
+    duration_ms: response.duration_ms,
+    truncated: response.truncated,
+    job_id: response.job_id ?? (isJobId(request?.job_id) ? request.job_id : undefined),
+  };
+  logAtEndOfTurn(() => logger.info(fields, 'request'));
 }
 
 // The audit line of a job when it ends (SPEC 10); its start is the `request` line of the

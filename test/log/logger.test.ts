@@ -6,7 +6,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createLogger, drainLogger, flushLogger, reopenLogFile, wantsPretty, type Logger } from '../../src/log/index.js';
+import { createLogger, drainLogger, flushLogger, logAtEndOfTurn, reopenLogFile, wantsPretty, type Logger } from '../../src/log/index.js';
 import { tempDir } from '../helpers/daemon.js';
 
 const dir = tempDir('uscmdrelay-log-');
@@ -49,17 +49,38 @@ test('a file gets the lines of a turn of the event loop at its end, all at once'
   assert.equal(text(file).trim().split('\n').length, 20);
 });
 
+test('logAtEndOfTurn: the line is built at the end of the turn, in the same write as the lines of the turn', async () => {
+  const file = join(dir, 'later.log');
+  const logger = createLogger({ file, level: 'info', format: 'json' });
+  let built = false;
+  logAtEndOfTurn(() => {
+    built = true;
+    logger.info('audit');
+  });
+  logger.info('at once');
+  assert.equal(built, false); // not in the caller's way
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(built, true);
+  assert.deepEqual(
+    text(file).trim().split('\n').map((line) => (JSON.parse(line) as { msg: string }).msg),
+    ['at once', 'audit'],
+  );
+});
+
 test('lines still queued when the process exits are written', () => {
   const file = join(dir, 'exit.log');
   const script = [
     "import { createLogger } from './src/log/index.js';",
     `const logger = createLogger({ file: ${JSON.stringify(file)}, level: 'info', format: 'json' });`,
+    "import { logAtEndOfTurn } from './src/log/index.js';",
+    "logAtEndOfTurn(() => logger.info('audit of the last request'));",
     "logger.info('last words');",
     'process.exit(3);',
   ].join('\n');
   const child = runModule(script);
   assert.equal(child.status, 3, child.stderr);
   assert.match(text(file), /"msg":"last words"/);
+  assert.match(text(file), /"msg":"audit of the last request"/);
 });
 
 test('a log that cannot be written (a full disk) does not throw: one line on stderr, and logging goes on', () => {
@@ -80,9 +101,11 @@ test('flushLogger writes what is buffered before it returns', async () => {
   const logger = createLogger({ file, level: 'info', format: 'json' });
   await written(logger, file, 'open');
   for (let i = 0; i < 50; i++) logger.info(`line ${i}`);
+  logAtEndOfTurn(() => logger.info('waiting for the end of the turn'));
   flushLogger(logger); // synchronously; only a write already in flight may land after it
+  assert.match(text(file), /waiting for the end of the turn/);
   await drainLogger(logger);
-  assert.equal(text(file).trim().split('\n').length, 51);
+  assert.equal(text(file).trim().split('\n').length, 52);
 });
 
 test('pretty text for a file when asked, without colours', async () => {

@@ -75,12 +75,16 @@ function road(options: Partial<RelayOptions> = {}): Road {
     relay,
     lines,
     authFailures,
-    ask: (wire, credential = testKey, snapshot) => {
+    ask: async (wire, credential = testKey, snapshot) => {
       const entry = { request: readRequest(wire, false).request, credential, caller: CALLER };
-      return relay.handle(snapshot === undefined ? entry : { ...entry, snapshot }, { onOutput: null, clientGone: null });
+      const response = await relay.handle(snapshot === undefined ? entry : { ...entry, snapshot }, { onOutput: null, clientGone: null });
+      await endOfTurn(); // the audit line is logged at the end of the turn that answered
+      return response;
     },
   };
 }
+
+const endOfTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const auditLines = (lines: Array<Record<string, unknown>>): Array<Record<string, unknown>> => lines.filter((line) => line.msg === 'request');
 
@@ -205,10 +209,12 @@ describe('the road, stage by stage', () => {
   });
 
   describe('reject', () => {
-    it("answers a door's refusal with its code and audit-logs it; anything else is 9999", () => {
+    it("answers a door's refusal with its code and audit-logs it; anything else is 9999", async () => {
       const { relay, lines } = road();
       assertRefused(relay.reject(new RelayError('REQUEST_TOO_LARGE'), CALLER), 2003, 'Request too large');
       assertRefused(relay.reject(new Error('a bug'), CALLER), 9999, 'Internal error');
+      assert.equal(auditLines(lines).length, 0, 'audit lines wait for the end of the turn');
+      await endOfTurn();
       assert.deepEqual(auditLines(lines).map((line) => line.code), [2003, 9999]);
       assert.equal(lines.filter((line) => line.msg === 'internal error').length, 1);
     });
