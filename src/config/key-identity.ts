@@ -1,11 +1,11 @@
 // How a key is named without being shown: its SHA-256, a short label, and fleet public keys.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const ED25519_PUBLIC_KEY = /^[A-Za-z0-9_-]{43}$/u;
 
 // The SHA-256 of a key as auth.conf's key_sha256 holds it (of the key's UTF-8 bytes).
 export function hashKey(key: string): Buffer {
-  return createHash('sha256').update(key, 'utf8').digest();
+  return hash('sha256', key, 'buffer'); // one call, no Hash object: about half createHash's time
 }
 
 // The label of an original-form key: `sha256:` and the first 12 hex digits of its hash.

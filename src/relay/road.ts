@@ -76,7 +76,7 @@ async function travel(road: Road, context: RoadContext, { request, credential }:
   const command = resolve(context.snapshot, name);
   context.command = command;
   const payload = applyPolicy(command, request);
-  const ran = await run(road, context, { command, request, payload, owner: credentialOwner(credential) }, io);
+  const ran = await run(road, context, { command, request, payload, credential }, io);
   if ('jobId' in ran) return respond(road, context, success('Job started', { job_id: ran.jobId }));
   return respond(road, context, { outcome: outcomeOfRun(ran, request.stream) });
 }

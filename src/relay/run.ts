@@ -1,4 +1,5 @@
 // Stage: run the command, or start it as a detached job (SPEC 10), within the daemon's limits.
+import { credentialOwner, type Credential } from '../auth/index.js';
 import type { CommandSpec } from '../config/index.js';
 import { prepareRun, runCommand, stopOnAny, type PrepareInput, type RunResult } from '../exec/index.js';
 import { RelayError, type RoadRequest } from '../protocol/index.js';
@@ -8,12 +9,12 @@ import { commandName, jobEndOf } from './job-ops.js';
 import type { RequestIo } from './types.js';
 
 // What the run stage was given: the resolved command, the request and its decoded payload, and
-// who owns a job it starts (auth/credentialOwner).
+// the credential, whose hash owns a job it starts (auth/credentialOwner; worked out only then).
 export interface RunOrder {
   command: CommandSpec;
   request: RoadRequest;
   payload: Buffer | null;
-  owner: string;
+  credential: Credential;
 }
 
 // Runs the command, or starts it as a job and resolves with the job's id. Fails with 3007 once
@@ -101,7 +102,7 @@ async function startJob(road: Road, context: RoadContext, order: RunOrder): Prom
   try {
     return await jobs.start(
       {
-        owner: order.owner,
+        owner: credentialOwner(order.credential),
         label: context.key?.label ?? '',
         command: commandName(command),
         args: maskArguments(command, request.arguments) ?? [],
