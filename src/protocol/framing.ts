@@ -80,7 +80,8 @@ export class RequestFramer {
   }
 
   private body(): Buffer {
-    const body = Buffer.concat(this.chunks, this.size);
+    // Most requests arrive in one chunk: that chunk is the body, no copy (it is decoded at once).
+    const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size);
     // A client ending lines with CRLF (telnet, some nc builds) is not malformed.
     return body.length > 0 && body[body.length - 1] === 0x0d ? body.subarray(0, -1) : body;
   }
