@@ -18,8 +18,13 @@ const REQUEST_VARIABLES: ReadonlyArray<readonly [string, RequestVariable]> = [
   ['REMOTE_PORT', (meta) => String(meta.remotePort)],
 ];
 
-// A command's environment with the request's variables still to fill in, in the final order.
-type EnvironmentTemplate = ReadonlyArray<readonly [string, string | RequestVariable]>;
+// A command's environment with the request's variables still to fill in: `base` holds every
+// variable in its final place (a request's variable as '' until filled), `slots` which of them
+// a run fills in.
+interface EnvironmentTemplate {
+  base: Readonly<Record<string, string>>;
+  slots: ReadonlyArray<readonly [string, RequestVariable]>;
+}
 
 // Worked out once per command of a configuration snapshot (a reload makes new commands): the
 // daemon's own environment and the account's variables do not change while it runs, and reading
@@ -28,14 +33,14 @@ const templates = new WeakMap<CommandSpec, EnvironmentTemplate>();
 
 // Builds the environment: PATH and LANG, HOME/USER/LOGNAME/SHELL of the user it runs as, the
 // request's variables, the command's `env`, then its `pass_env` names; a later entry overrides
-// an earlier one of the same name and keeps its place.
+// an earlier one of the same name and keeps its place. A run copies the template's object (one
+// copy of a known shape) and fills in the request's variables, which keep their places.
 export function buildEnvironment(command: CommandSpec, meta: RunMeta): Record<string, string> {
   let template = templates.get(command);
   if (template === undefined) templates.set(command, (template = environmentTemplate(command)));
-  const entries: Array<[string, string]> = [];
-  for (const [name, value] of template) entries.push([name, typeof value === 'string' ? value : value(meta)]);
-  // fromEntries defines own properties, so a variable named `__proto__` stays just a name.
-  return Object.fromEntries(entries);
+  const env = { ...template.base };
+  for (const [name, variable] of template.slots) env[name] = variable(meta);
+  return env;
 }
 
 function environmentTemplate(command: CommandSpec): EnvironmentTemplate {
@@ -46,7 +51,12 @@ function environmentTemplate(command: CommandSpec): EnvironmentTemplate {
   for (const [name, variable] of REQUEST_VARIABLES) env.set(name, variable);
   for (const [name, value] of command.env) env.set(name, value);
   for (const name of command.passEnv) copyIfSet(env, name);
-  return [...env];
+  const slots: Array<readonly [string, RequestVariable]> = [];
+  for (const [name, value] of env) if (typeof value !== 'string') slots.push([name, value]);
+  // fromEntries defines own properties, so a variable named `__proto__` stays just a name (and
+  // the copy's spread defines them too). The request's variables, the slots, are not so named.
+  const base = Object.fromEntries([...env].map(([name, value]) => [name, typeof value === 'string' ? value : '']));
+  return { base, slots };
 }
 
 function copyIfSet(env: Map<string, string | RequestVariable>, name: string): void {
