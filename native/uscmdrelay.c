@@ -1,7 +1,8 @@
 /*
  * uscmdrelay's native addon (SPEC 5.5), plain C on N-API.
  *
- *   launch(file, argv, env, cwd, pipeStdin, onStart, onOutput, onExit[, onLoop]) -> child
+ *   launch(file, argv, env, envCount, cwd, pipeStdin, onStart, onOutput, onExit[, onLoop]) -> child
+ *     env is one string, each of its envCount entries followed by a NUL ("A=1\0B=2\0").
  *     Starts a program with posix_spawn (glibc: clone(CLONE_VM|CLONE_VFORK), whose cost does not
  *     grow with the daemon's size): own session (pid = pgid = sid), every signal at its default,
  *     an empty signal mask, stdin from /dev/null or a pipe, stdout and stderr to pipes, the
@@ -169,6 +170,43 @@ static char **get_string_list(napi_env env, napi_value array) {
   return list;
 }
 
+/* The environment from JS as one string, each entry followed by a NUL ("A=1\0B=2\0"), and how
+ * many entries it holds: one conversion instead of one per variable. A NUL inside an entry
+ * would make one entry more, and is refused like a NUL byte anywhere else. The pointers and the
+ * text are one allocation: free() it. */
+static char **get_string_block(napi_env env, napi_value block, napi_value count_value) {
+  uint32_t count = 0;
+  size_t length = 0;
+  if (napi_get_value_uint32(env, count_value, &count) != napi_ok ||
+      napi_get_value_string_utf8(env, block, NULL, 0, &length) != napi_ok) {
+    throw_type(env, "expected the environment as a string and its count of entries");
+    return NULL;
+  }
+  size_t pointers = ((size_t)count + 1) * sizeof(char *);
+  char **list = malloc(pointers + length + 1);
+  if (list == NULL) {
+    throw_errno(env, ENOMEM, "spawn");
+    return NULL;
+  }
+  char *text = (char *)list + pointers;
+  napi_get_value_string_utf8(env, block, text, length + 1, &length);
+  size_t found = 0;
+  char *start = text;
+  for (size_t i = 0; i < length; i++) {
+    if (text[i] != '\0') continue;
+    if (found < count) list[found] = start;
+    found++;
+    start = text + i + 1;
+  }
+  if (found != count || start != text + length) {
+    free(list);
+    throw_type(env, "strings passed to a program cannot contain NUL bytes");
+    return NULL;
+  }
+  list[count] = NULL;
+  return list;
+}
+
 /* ---- the child ------------------------------------------------------------------------- */
 
 /* The kernel pipe of each output: bigger than the default 64 KiB, so a fast writer blocks less
@@ -220,7 +258,7 @@ static void free_inputs(child *c) {
   free(c->file);
   free(c->cwd);
   free_list(c->argv);
-  free_list(c->envp);
+  free(c->envp); /* one block (get_string_block) */
   c->file = c->cwd = NULL;
   c->argv = c->envp = NULL;
 }
@@ -606,11 +644,11 @@ static child *get_child(napi_env env, napi_value value) {
 }
 
 static napi_value Launch(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value args[9];
+  size_t argc = 10;
+  napi_value args[10];
   napi_get_cb_info(env, info, &argc, args, NULL, NULL);
-  if (argc < 8) return throw_type(env, "launch(file, argv, env, cwd, pipeStdin, onStart, onOutput, onExit[, onLoop])");
-  for (int i = 5; i < 8; i++) {
+  if (argc < 9) return throw_type(env, "launch(file, argv, env, envCount, cwd, pipeStdin, onStart, onOutput, onExit[, onLoop])");
+  for (int i = 6; i < 9; i++) {
     napi_valuetype type;
     napi_typeof(env, args[i], &type);
     if (type != napi_function) return throw_type(env, "onStart, onOutput and onExit must be functions");
@@ -623,24 +661,24 @@ static napi_value Launch(napi_env env, napi_callback_info info) {
   c->out[0].fd = c->out[1].fd = -1;
   c->paused = 1; /* the pipes are read from the first resumeOutput() on */
   bool pipe_stdin = false;
-  napi_get_value_bool(env, args[4], &pipe_stdin);
+  napi_get_value_bool(env, args[5], &pipe_stdin);
   c->pipe_stdin = pipe_stdin;
   if ((c->file = get_string(env, args[0])) == NULL || (c->argv = get_string_list(env, args[1])) == NULL ||
-      (c->envp = get_string_list(env, args[2])) == NULL || (c->cwd = get_string(env, args[3])) == NULL) {
+      (c->envp = get_string_block(env, args[2], args[3])) == NULL || (c->cwd = get_string(env, args[4])) == NULL) {
     free_inputs(c);
     free(c);
     return NULL; /* the exception is pending */
   }
-  napi_create_reference(env, args[5], 1, &c->on_start);
-  napi_create_reference(env, args[6], 1, &c->on_output);
-  napi_create_reference(env, args[7], 1, &c->on_exit);
+  napi_create_reference(env, args[6], 1, &c->on_start);
+  napi_create_reference(env, args[7], 1, &c->on_output);
+  napi_create_reference(env, args[8], 1, &c->on_exit);
   napi_value resource_name, external;
   napi_create_string_utf8(env, "uscmdrelay:child", NAPI_AUTO_LENGTH, &resource_name);
   napi_async_init(env, NULL, resource_name, &c->context);
   c->refs = 2; /* the external and the start */
   napi_create_external(env, c, finalize_child, NULL, &external);
   bool on_loop = false;
-  if (argc > 8) napi_get_value_bool(env, args[8], &on_loop);
+  if (argc > 9) napi_get_value_bool(env, args[9], &on_loop);
   if (on_loop) {
     spawn_child(env, c);
     report_start(env, c, napi_ok);

@@ -21,10 +21,13 @@ export interface NativeAddon {
   // (onStart is then called before launch() returns; see native/uscmdrelay.c), and reads its
   // stdout and stderr on the event loop. Throws a TypeError at once for a string with a NUL
   // byte; everything else arrives through the callbacks, onStart first.
+  // `env`: each of the `envCount` entries followed by a NUL ("A=1\0B=2\0"), one string to
+  // convert instead of one per variable; a NUL inside an entry makes the count wrong and throws.
   launch(
     file: string,
     argv: readonly string[],
-    env: readonly string[],
+    env: string,
+    envCount: number,
     cwd: string,
     pipeStdin: boolean,
     onStart: NativeStartCallback,

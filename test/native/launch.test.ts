@@ -38,7 +38,7 @@ function launch(native: NativeAddon, argv: string[], onLoop?: boolean): Launched
     if (chunk === null && --open === 0) outputDone(Buffer.concat(chunks).toString());
   };
   const onExit: NativeExitCallback = (exitCode, signalNumber) => ended([exitCode, signalNumber]);
-  const child = native.launch(argv[0] ?? '', argv, ['PATH=/usr/bin:/bin'], '/', false, onStart, onOutput, onExit, onLoop);
+  const child = native.launch(argv[0] ?? '', argv, 'PATH=/usr/bin:/bin\0', 1, '/', false, onStart, onOutput, onExit, onLoop);
   returned = true;
   return {
     get startedBeforeReturn() {
@@ -71,6 +71,23 @@ describe('addon launch()', { skip: addon === null && 'native addon not built' },
     assert.deepEqual(await launched.exit, [0, 0]);
   });
 
+  it('the environment block: every entry reaches the program; a NUL inside an entry throws, it does not add a variable', async () => {
+    const seen: Buffer[] = [];
+    const ended = new Promise<void>((resolve) => {
+      let open = 2;
+      const child = native.launch('/usr/bin/env', ['/usr/bin/env'], 'A=1\0B=two words\0C=\0', 3, '/', false, (code) => code === null && queueMicrotask(() => native.resumeOutput(child)), (index, chunk) => {
+        if (chunk !== null) seen.push(chunk);
+        else if (--open === 0) resolve();
+      }, () => {});
+    });
+    await ended;
+    assert.equal(Buffer.concat(seen).toString(), 'A=1\nB=two words\nC=\n');
+    const noop = (): void => {};
+    for (const [block, count] of [['A=1\0INJECTED=1\0', 1], ['A=1', 1], ['A=1\0', 2]] as const) {
+      assert.throws(() => native.launch('/bin/true', ['/bin/true'], block, count, '/', false, noop, noop, noop), TypeError, JSON.stringify(block));
+    }
+  });
+
   it('a program that cannot start is reported on either thread alike', async () => {
     for (const onLoop of [true, false]) {
       const launched = launch(native, ['/nonexistent/program'], onLoop);
@@ -89,7 +106,7 @@ describe('native launcher: which thread starts a command', { skip: addon === nul
     const native = addon as NativeAddon;
     // The addon's functions are read-only, not enumerable: the recorder inherits them.
     const launch: NativeAddon['launch'] = (...args) => {
-      onLoop.push(args[8] === true);
+      onLoop.push(args[9] === true);
       return native.launch(...args);
     };
     return { onLoop, addon: Object.create(native, { launch: { value: launch } }) as NativeAddon };

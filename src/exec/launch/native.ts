@@ -43,8 +43,12 @@ export function createNativeLauncher(addon: NativeAddon, spawnThread: NativeSpaw
   return {
     name: 'native',
     launch(plan) {
-      const env: string[] = [];
-      for (const name in plan.env) env.push(`${name}=${plan.env[name]}`);
+      let env = '';
+      let envCount = 0;
+      for (const name in plan.env) {
+        env += `${name}=${plan.env[name]}\0`;
+        envCount += 1;
+      }
       // Set by read(): the addon reads no pipe before that.
       let onChunk: ((stream: OutputStream, chunk: Buffer) => void) | null = null;
       let onEnd: (() => void) | null = null;
@@ -99,7 +103,7 @@ export function createNativeLauncher(addon: NativeAddon, spawnThread: NativeSpaw
         const onLoop = spawnThread === 'loop-when-idle' && running === 0;
         running += 1;
         try {
-          child = addon.launch(plan.argv[0] ?? '', plan.argv, env, plan.cwd, plan.stdin !== null, onStart, onOutput, onExit, onLoop);
+          child = addon.launch(plan.argv[0] ?? '', plan.argv, env, envCount, plan.cwd, plan.stdin !== null, onStart, onOutput, onExit, onLoop);
         } catch (error) {
           running -= 1; // nothing started: a NUL byte in the plan
           throw error;
