@@ -22,7 +22,7 @@ export interface RunOrder {
 export async function run(road: Road, context: RoadContext, order: RunOrder, io: RequestIo): Promise<RunResult | { jobId: string }> {
   if (road.shuttingDown) throw new RelayError('CANCELLED', 'the daemon is shutting down');
   if (order.request.detach) return { jobId: await startJob(road, context, order) };
-  return runNow(road, context, order, io);
+  return await runNow(road, context, order, io); // awaited: an async function returning a promise costs two more microtask turns
 }
 
 // What a door or a job adds to a run's input: how the output travels and what may stop the run.
