@@ -1,6 +1,8 @@
 // The baseline: the same command spawned straight from Node, no relay in between. Its output is
 // piped and read, as the daemon does, and a run ends when the process exited and its pipes closed.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import type { Launcher } from '../src/exec/index.js';
 import { makePlan } from '../test/exec/helpers.js';
 
@@ -39,4 +41,22 @@ export async function nativeSpawnOnce(launcher: Launcher, argv: readonly string[
   await new Promise<void>((resolve) => output.read(() => {}, resolve));
   const end = await launched.result;
   if (end.exitCode !== 0) throw new Error(`${argv[0]} exited with ${end.exitCode ?? end.signal}`);
+}
+
+// Starts bench/floor-server.ts (Node's TCP server running argv through the native launcher, no
+// relay) as its own process, so its CPU is its own.
+export async function startFloorServer(argv: readonly string[]): Promise<{ pid: number; port: number; stop(): Promise<void> }> {
+  const server = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'floor-server.ts'), ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(server, 'exit');
+  const [firstLine] = (await once(server.stdout, 'data')) as [Buffer];
+  const port = Number(String(firstLine).trim());
+  if (!(port > 0) || server.pid === undefined) throw new Error(`the floor server did not start: ${String(firstLine)}`);
+  return {
+    pid: server.pid,
+    port,
+    stop: async () => {
+      server.kill();
+      await exited;
+    },
+  };
 }

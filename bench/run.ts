@@ -1,6 +1,7 @@
-// `npm run bench`: the daemon on each launcher (native, portable) against adnanh/webhook and a
-// raw spawn of the same command, side by side in one run on this machine (ARCHITECTURE.md,
-// Benchmarks). Absolute figures are noisy; the ratios are what
+// `npm run bench`: the daemon on each launcher (native, portable) against adnanh/webhook, Node's
+// TCP server running the command through the native launcher without the relay (the floor of a
+// Node daemon), and a raw spawn of the same command, side by side in one run on this machine
+// (ARCHITECTURE.md, Benchmarks). Absolute figures are noisy; the ratios are what
 // count. Tables go to stdout (Markdown, ready for the README); progress goes to stderr.
 //
 // Knobs (environment): BENCH_REQUESTS (measured requests per row), BENCH_WARMUP (requests before
@@ -12,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { benchFleet } from './fleet.js';
 import { readCpuMs, readStatusKiB, requestLine, requestOnce, sampleRss, startBenchDaemon, streamRequest, youngGcSince, type BenchDaemon, type YoungGc } from './daemon.js';
-import { nativeSpawnOnce, spawnAndCount, spawnOnce } from './raw.js';
+import { nativeSpawnOnce, spawnAndCount, spawnOnce, startFloorServer } from './raw.js';
 import { fixed, machineHeader, section, table } from './report.js';
 import { closedLoop, envInt, median, type LoadFigures } from './stats.js';
 import { startWebhook, WEBHOOK_PATH } from './webhook.js';
@@ -37,6 +38,8 @@ const GC_REQUESTS = envInt('BENCH_GC_REQUESTS', 6000);
 const REST_S = envInt('BENCH_REST_S', 20);
 
 const TRIVIAL_ARGV = ['/bin/true'];
+// The floor row: Node's own TCP server running the command through the native launcher, no relay.
+const FLOOR_LABEL = 'Node TCP server + native launcher, no relay';
 // 255 letters and a newline a line: the newline is the only byte JSON has to escape.
 const LINE = 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(8).slice(0, 255);
 const STREAM_SCRIPT = `yes ${LINE} | head -c "$1"`;
@@ -108,6 +111,14 @@ export const trivialScenarios: TrivialScenario[] = [
       const webhook = await startWebhook(TRIVIAL_ARGV);
       if (webhook === null) return { skipped: `${WEBHOOK_PATH} is not installed (Debian package webhook)` };
       return { target: { label: this.label, pid: webhook.pid, request: webhook.request }, stop: webhook.stop };
+    },
+  },
+  {
+    label: FLOOR_LABEL,
+    async start() {
+      if (nativeLauncher() === null) return { skipped: 'the native addon is not built' };
+      const server = await startFloorServer(TRIVIAL_ARGV);
+      return { target: { label: this.label, pid: server.pid, request: () => daemonRequest(server.port), needsWarmUp: true }, stop: server.stop };
     },
   },
   {
@@ -214,7 +225,7 @@ function printTrivial({ rows, warmUps, skipped }: TrivialResult): void {
     const at = rows.filter((row) => row.concurrency === concurrency);
     const webhook = at.find((row) => row.label.startsWith(WEBHOOK_LABEL));
     const raw = at.find((row) => row.label === RAW_LABEL);
-    for (const row of at.filter((candidate) => candidate.label.startsWith('uscmdrelay'))) {
+    for (const row of at.filter((candidate) => candidate.label.startsWith('uscmdrelay') || candidate.label === FLOOR_LABEL)) {
       ratioRows.push([
         row.label,
         String(concurrency),
@@ -226,7 +237,7 @@ function printTrivial({ rows, warmUps, skipped }: TrivialResult): void {
     }
   }
   console.log('\nRatios (req/s: higher is better; p50: lower is better):\n');
-  console.log(table(['daemon', 'clients', 'req/s / webhook', 'p50 / webhook', 'req/s / raw spawn', 'p50 / raw spawn'], ratioRows));
+  console.log(table(['server', 'clients', 'req/s / webhook', 'p50 / webhook', 'req/s / raw spawn', 'p50 / raw spawn'], ratioRows));
 }
 
 // --- 1b. young garbage -------------------------------------------------------------------------
