@@ -4,8 +4,8 @@
 // (ARCHITECTURE.md, Benchmarks). Absolute figures are noisy; the ratios are what
 // count. Tables go to stdout (Markdown, ready for the README); progress goes to stderr.
 //
-// Knobs (environment): BENCH_REQUESTS (measured requests per row), BENCH_WARMUP (requests before
-// each row), BENCH_DAEMON_WARMUP (requests each daemon serves before the first row; 0: none),
+// Knobs (environment): BENCH_REQUESTS (measured requests per row), BENCH_ROUNDS (alternated rounds
+// they are taken in, 4), BENCH_WARMUP (requests before each row's first round), BENCH_DAEMON_WARMUP (requests each daemon serves before the first row; 0: none),
 // BENCH_MB (MiB of large output), BENCH_STREAM_RUNS, BENCH_FLEET_AGENTS, BENCH_FLEET_SENDS,
 // BENCH_FLEET=0 to skip the fleet, BENCH_REST_S (seconds the daemons wait before the idle-RSS
 // reading), BENCH_GC_REQUESTS (requests the young-garbage figures are taken over; 0: none).
@@ -15,12 +15,13 @@ import { benchFleet } from './fleet.js';
 import { readCpuMs, readStatusKiB, requestLine, requestOnce, sampleRss, startBenchDaemon, streamRequest, youngGcSince, type BenchDaemon, type YoungGc } from './daemon.js';
 import { nativeSpawnOnce, spawnAndCount, spawnOnce, startFloorServer } from './raw.js';
 import { fixed, machineHeader, section, table } from './report.js';
-import { closedLoop, envInt, median, type LoadFigures } from './stats.js';
+import { closedLoop, closedLoopTimings, envInt, median, summarize, type LoadFigures } from './stats.js';
 import { startWebhook, WEBHOOK_PATH } from './webhook.js';
 import type { LauncherName } from '../src/exec/index.js';
 import { nativeLauncher } from '../src/exec/launch/index.js';
 
 const REQUESTS = envInt('BENCH_REQUESTS', 2000);
+const ROUNDS = Math.max(1, envInt('BENCH_ROUNDS', 4));
 const WARMUP = envInt('BENCH_WARMUP', 200);
 // V8 compiles the daemon's hot path over its first few thousand requests (on its worker threads:
 // 0.2-0.3 ms of CPU a request while it lasts). The rows measure a daemon past that, as one that
@@ -165,24 +166,49 @@ async function benchTrivial(): Promise<TrivialResult> {
       const load = await closedLoop(DAEMON_WARMUP, DAEMON_WARMUP_CLIENTS, request);
       warmUps.push({ label, perSecond: load.perSecond, cpuMsPerRequest: (readCpuMs(pid) - cpuBefore) / DAEMON_WARMUP });
     }
-    // Targets take turns at each concurrency, so they share the machine's load of the moment.
+    // Targets take turns at each concurrency, round after round, so that each meets the machine's
+    // slow and fast minutes alike (this VM's speed drifts within a run); a row pools its rounds.
+    const perRound = Math.ceil(REQUESTS / ROUNDS);
     for (const concurrency of CONCURRENCY) {
+      const pooled = targets.map(() => ({ latenciesMs: [] as number[], wallMs: 0, cpuMs: 0 }));
       for (const target of targets) {
-        progress(`trivial command, ${concurrency} client(s): ${target.label}`);
+        progress(`trivial command, ${concurrency} client(s): ${target.label}, warm-up`);
         await closedLoop(WARMUP, concurrency, target.request);
-        const cpuBefore = target.pid === null ? process.cpuUsage() : readCpuMs(target.pid);
-        const load = await closedLoop(REQUESTS, concurrency, target.request);
-        const cpuMs =
-          typeof cpuBefore === 'number'
-            ? readCpuMs(target.pid ?? 0) - cpuBefore
-            : ((usage) => (usage.user + usage.system) / 1000)(process.cpuUsage(cpuBefore));
-        rows.push({ label: target.label, concurrency, load, cpuMsPerRequest: cpuMs / REQUESTS });
+      }
+      for (let round = 1; round <= ROUNDS; round++) {
+        for (const [index, target] of targets.entries()) {
+          progress(`trivial command, ${concurrency} client(s), round ${round} of ${ROUNDS}: ${target.label}`);
+          const cpuSince = cpuMeter(target.pid);
+          const timings = await closedLoopTimings(perRound, concurrency, target.request);
+          const row = pooled[index];
+          if (row === undefined) continue;
+          row.cpuMs += cpuSince();
+          row.wallMs += timings.wallMs;
+          row.latenciesMs.push(...timings.latenciesMs);
+        }
+      }
+      for (const [index, target] of targets.entries()) {
+        const row = pooled[index];
+        if (row === undefined) continue;
+        const load = summarize(row.latenciesMs, row.wallMs, concurrency);
+        rows.push({ label: target.label, concurrency, load, cpuMsPerRequest: row.cpuMs / load.requests });
       }
     }
   } finally {
     for (const stop of stops) await stop();
   }
   return { rows, warmUps, skipped };
+}
+
+// CPU ms a process (null: the bench process itself, load generator included) has used since the
+// call.
+function cpuMeter(pid: number | null): () => number {
+  if (pid === null) {
+    const before = process.cpuUsage();
+    return () => ((usage) => (usage.user + usage.system) / 1000)(process.cpuUsage(before));
+  }
+  const before = readCpuMs(pid);
+  return () => readCpuMs(pid) - before;
 }
 
 const WEBHOOK_LABEL = 'adnanh/webhook';
@@ -192,8 +218,8 @@ function printTrivial({ rows, warmUps, skipped }: TrivialResult): void {
   console.log(section(`Trivial command (\`${TRIVIAL_ARGV.join(' ')}\`), one TCP connection per request`));
   console.log(`${REQUESTS} measured requests per row after ${WARMUP} warm-up requests; closed loop, each client`);
   console.log('starts its next request when its last one was answered. The clients run in the bench process;');
-  console.log('the targets take turns at each concurrency. CPU: the serving process (for raw rows, the bench');
-  console.log('process itself, load generator included).\n');
+  console.log(`the targets take turns at each concurrency, in ${ROUNDS} round(s) of ${Math.ceil(REQUESTS / ROUNDS)} requests each, and a row pools`);
+  console.log('its rounds. CPU: the serving process (for raw rows, the bench process itself, load generator included).\n');
   if (warmUps.length > 0) {
     console.log(`Before the first row, each daemon served ${DAEMON_WARMUP} requests at ${DAEMON_WARMUP_CLIENTS} clients, while V8 compiled its`);
     console.log('hot path; the rows measure a daemon past that.\n');

@@ -33,6 +33,12 @@ export function summarize(latenciesMs: readonly number[], wallMs: number, concur
 // Runs `total` operations with `concurrency` workers, each starting its next one as soon as its
 // last one finished (a closed loop, as that many `nc` clients in a shell loop would).
 export async function closedLoop(total: number, concurrency: number, operation: () => Promise<void>): Promise<LoadFigures> {
+  const { latenciesMs, wallMs } = await closedLoopTimings(total, concurrency, operation);
+  return summarize(latenciesMs, wallMs, concurrency);
+}
+
+// The same closed loop, its raw timings: to pool several rounds into one row.
+export async function closedLoopTimings(total: number, concurrency: number, operation: () => Promise<void>): Promise<{ latenciesMs: number[]; wallMs: number }> {
   const latencies: number[] = [];
   let started = 0;
   const worker = async (): Promise<void> => {
@@ -45,7 +51,7 @@ export async function closedLoop(total: number, concurrency: number, operation: 
   };
   const begin = performance.now();
   await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
-  return summarize(latencies, performance.now() - begin, concurrency);
+  return { latenciesMs: latencies, wallMs: performance.now() - begin };
 }
 
 // A positive integer from the environment, or the default.
