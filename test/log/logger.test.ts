@@ -70,9 +70,8 @@ test('logAtEndOfTurn: the line is built at the end of the turn, in the same writ
 test('lines still queued when the process exits are written', () => {
   const file = join(dir, 'exit.log');
   const script = [
-    "import { createLogger } from './src/log/index.js';",
+    "import { createLogger, logAtEndOfTurn } from './src/log/index.js';",
     `const logger = createLogger({ file: ${JSON.stringify(file)}, level: 'info', format: 'json' });`,
-    "import { logAtEndOfTurn } from './src/log/index.js';",
     "logAtEndOfTurn(() => logger.info('audit of the last request'));",
     "logger.info('last words');",
     'process.exit(3);',
