@@ -5,8 +5,8 @@
 // count. Tables go to stdout (Markdown, ready for the README); progress goes to stderr.
 //
 // Knobs (environment): BENCH_REQUESTS (measured requests per row), BENCH_ROUNDS (alternated rounds
-// they are taken in, 4), BENCH_WARMUP (requests before each row's first round), BENCH_DAEMON_WARMUP (requests each daemon serves before the first row; 0: none),
-// BENCH_MB (MiB of large output), BENCH_STREAM_RUNS, BENCH_FLEET_AGENTS, BENCH_FLEET_SENDS,
+// they are taken in, 4), BENCH_WARMUP (requests before each row's first round),
+// BENCH_DAEMON_WARMUP (requests each server serves before the first row; 0: none), BENCH_MB (MiB of large output), BENCH_STREAM_RUNS, BENCH_FLEET_AGENTS, BENCH_FLEET_SENDS,
 // BENCH_FLEET=0 to skip the fleet, BENCH_REST_S (seconds the daemons wait before the idle-RSS
 // reading), BENCH_GC_REQUESTS (requests the young-garbage figures are taken over; 0: none).
 import { execFileSync } from 'node:child_process';
@@ -221,8 +221,8 @@ function printTrivial({ rows, warmUps, skipped }: TrivialResult): void {
   console.log(`the targets take turns at each concurrency, in ${ROUNDS} round(s) of ${Math.ceil(REQUESTS / ROUNDS)} requests each, and a row pools`);
   console.log('its rounds. CPU: the serving process (for raw rows, the bench process itself, load generator included).\n');
   if (warmUps.length > 0) {
-    console.log(`Before the first row, each daemon served ${DAEMON_WARMUP} requests at ${DAEMON_WARMUP_CLIENTS} clients, while V8 compiled its`);
-    console.log('hot path; the rows measure a daemon past that.\n');
+    console.log(`Before the first row, each server served ${DAEMON_WARMUP} requests at ${DAEMON_WARMUP_CLIENTS} clients, while V8 compiled its`);
+    console.log('hot path; the rows measure a server past that.\n');
     console.log(
       table(
         ['first requests after start', 'requests', 'req/s', 'CPU ms/req'],
