@@ -1,6 +1,6 @@
 // Test helpers for the exec layer: a complete CommandSpec, a RunPlan, and the /proc look-ups of
 // test/helpers/processes.ts.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { AccountDirectory } from '../../src/config/accounts.js';
 import { buildCommandSpec } from '../../src/config/command-spec.js';
 import type { CommandSpec, ConfigProblem } from '../../src/config/index.js';
@@ -92,8 +92,17 @@ export function makePlan(argv: readonly string[], overrides: Partial<RunPlan> = 
   };
 }
 
-export function openFdCount(): number {
-  return readdirSync('/proc/self/fd').length;
+// This process's open descriptors, each as `fd->what it points at`. A leak is an entry that was
+// not there before; one that went away is not (tsx closes a handle on its cache directory at its
+// own pace, so a count dropped by one now and then).
+export function openFds(): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      return [`${fd}->${readlinkSync(`/proc/self/fd/${fd}`)}`];
+    } catch {
+      return []; // closed meanwhile: the directory listing's own descriptor
+    }
+  });
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
