@@ -199,7 +199,7 @@ export function readStatusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 // CPU time (user + system) the process itself has used so far, in ms; its children not counted.
-export function readCpuMs(pid: number): number {
+function readCpuMs(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may hold spaces.
@@ -209,4 +209,18 @@ export function readCpuMs(pid: number): number {
   } catch {
     return Number.NaN;
   }
+}
+
+// CPU ms a process has used since the call (null: the bench process itself, load generator
+// included); call the function it returns to read it.
+export function cpuMeter(pid: number | null): () => number {
+  if (pid === null) {
+    const before = process.cpuUsage();
+    return () => {
+      const used = process.cpuUsage(before);
+      return (used.user + used.system) / 1000;
+    };
+  }
+  const before = readCpuMs(pid);
+  return () => readCpuMs(pid) - before;
 }

@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { benchFleet } from './fleet.js';
-import { readCpuMs, readStatusKiB, requestLine, requestOnce, sampleRss, startBenchDaemon, streamRequest, youngGcSince, type BenchDaemon, type YoungGc } from './daemon.js';
+import { cpuMeter, readStatusKiB, requestLine, requestOnce, sampleRss, startBenchDaemon, streamRequest, youngGcSince, type BenchDaemon, type YoungGc } from './daemon.js';
 import { nativeSpawnOnce, spawnAndCount, spawnOnce, startFloorServer } from './raw.js';
 import { fixed, machineHeader, section, table } from './report.js';
 import { closedLoop, closedLoopTimings, envInt, median, summarize, type LoadFigures } from './stats.js';
@@ -162,9 +162,9 @@ async function benchTrivial(): Promise<TrivialResult> {
     for (const { label, pid, request, needsWarmUp } of targets) {
       if (needsWarmUp !== true || pid === null || DAEMON_WARMUP === 0) continue;
       progress(`trivial command: ${label}, its first ${DAEMON_WARMUP} requests`);
-      const cpuBefore = readCpuMs(pid);
+      const cpuSince = cpuMeter(pid);
       const load = await closedLoop(DAEMON_WARMUP, DAEMON_WARMUP_CLIENTS, request);
-      warmUps.push({ label, perSecond: load.perSecond, cpuMsPerRequest: (readCpuMs(pid) - cpuBefore) / DAEMON_WARMUP });
+      warmUps.push({ label, perSecond: load.perSecond, cpuMsPerRequest: cpuSince() / DAEMON_WARMUP });
     }
     // Targets take turns at each concurrency, round after round, so that each meets the machine's
     // slow and fast minutes alike (this VM's speed drifts within a run); a row pools its rounds.
@@ -198,17 +198,6 @@ async function benchTrivial(): Promise<TrivialResult> {
     for (const stop of stops) await stop();
   }
   return { rows, warmUps, skipped };
-}
-
-// CPU ms a process (null: the bench process itself, load generator included) has used since the
-// call.
-function cpuMeter(pid: number | null): () => number {
-  if (pid === null) {
-    const before = process.cpuUsage();
-    return () => ((usage) => (usage.user + usage.system) / 1000)(process.cpuUsage(before));
-  }
-  const before = readCpuMs(pid);
-  return () => readCpuMs(pid) - before;
 }
 
 const WEBHOOK_LABEL = 'adnanh/webhook';
@@ -313,13 +302,13 @@ interface StreamRun {
 
 async function streamThroughDaemon(daemon: BenchDaemon, bytes: number): Promise<{ seconds: number; wireBytes: number; clientCpuMs: number }> {
   const begin = performance.now();
-  const cpuBefore = process.cpuUsage();
+  const clientCpuSince = cpuMeter(null);
   const result = await streamRequest(daemon.port, requestLine('bench::stream', { arguments: [String(bytes)], stream: true }));
   const seconds = (performance.now() - begin) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
+  const clientCpuMs = clientCpuSince();
   if (result.final.code !== 0) throw new Error(`bench::stream answered ${JSON.stringify(result.final)}`);
   if (result.payloadBytes !== bytes) throw new Error(`bench::stream delivered ${result.payloadBytes} bytes, not ${bytes}`);
-  return { seconds, wireBytes: result.wireBytes, clientCpuMs: (cpu.user + cpu.system) / 1000 };
+  return { seconds, wireBytes: result.wireBytes, clientCpuMs };
 }
 
 async function streamRaw(bytes: number): Promise<number> {
@@ -348,9 +337,9 @@ async function benchStream(daemon: BenchDaemon, startRssKiB: number, restedRssKi
   for (let run = 1; run <= STREAM_RUNS; run += 1) {
     progress(`large output: run ${run} of ${STREAM_RUNS}, ${STREAM_MIB} MiB through the daemon, then raw`);
     const sampler = sampleRss(daemon.pid, 20);
-    const cpuBefore = readCpuMs(daemon.pid);
+    const daemonCpuSince = cpuMeter(daemon.pid);
     const viaDaemon = await streamThroughDaemon(daemon, bytes);
-    const cpuMs = readCpuMs(daemon.pid) - cpuBefore;
+    const cpuMs = daemonCpuSince();
     const rss = sampler.stop();
     const rawSeconds = await streamRaw(bytes);
     runs.push({
