@@ -92,10 +92,7 @@ export function logAtEndOfTurn(line: () => void): void {
 }
 
 // However the daemon exits, what was logged is written (SPEC 4: flushed on exit).
-process.once('exit', () => {
-  logLaterLines();
-  for (const destination of filesWithQueuedLines) writeQueued(destination);
-});
+process.once('exit', endOfTurn);
 
 // Whether `format` asks for pino-pretty on this destination.
 export function wantsPretty(format: LogFormat, file: string | undefined): boolean {
