@@ -3,16 +3,14 @@ import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, formatProblem, loadConfigSnapshot, type ConfigSnapshot, type DaemonDefaults } from '../../src/config/index.js';
-import { tempDir as makeTempDir } from '../helpers/daemon.js';
+import { tempDir } from '../helpers/daemon.js';
 
 export const DEFAULTS: DaemonDefaults = { timeoutMs: 600_000, maxOutput: 16 * 1024 * 1024, shellExec: false };
 export const MINIMAL_AUTH = '[k]\nauth_clusters = *\n';
 export const MINIMAL_RELAYS = '[default]\nuptime = /usr/bin/uptime\n';
 
-// A fresh temporary directory, removed when the test file ends.
-export function tempDir(): string {
-  return makeTempDir('uscmdrelay-config-');
-}
+// A fresh temporary directory, removed when the test process exits.
+export { tempDir };
 
 // A config dir holding the given files (null = leave the file out); auth.conf gets mode 0600.
 export function configDir(auth: string | null, relays: string | null): string {
