@@ -1,10 +1,12 @@
 // The baseline: the same command spawned straight from Node, no relay in between. Its output is
 // piped and read, as the daemon does, and a run ends when the process exited and its pipes closed.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Launcher } from '../src/exec/index.js';
 import { makePlan } from '../test/exec/helpers.js';
+import { tempDir } from '../test/helpers/daemon.js';
 
 // Runs argv once; rejects unless it exits 0.
 export function spawnOnce(argv: readonly string[]): Promise<void> {
@@ -43,19 +45,65 @@ export async function nativeSpawnOnce(launcher: Launcher, argv: readonly string[
   if (end.exitCode !== 0) throw new Error(`${argv[0]} exited with ${end.exitCode ?? end.signal}`);
 }
 
-// Starts bench/floor-server.ts (Node's TCP server running argv through the native launcher, no
-// relay) as its own process, so its CPU is its own.
-export async function startFloorServer(argv: readonly string[]): Promise<{ pid: number; port: number; stop(): Promise<void> }> {
-  const server = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'floor-server.ts'), ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+// A floor server: a process that prints its port, then serves each connection by running the
+// command once and answering a fixed line (no relay). Started as its own process, so its CPU is
+// its own.
+export interface FloorServer {
+  pid: number;
+  port: number;
+  stop(): Promise<void>;
+}
+
+// Node's TCP server running argv through the native launcher (bench/floor-server.ts).
+export function startNodeFloorServer(argv: readonly string[]): Promise<FloorServer> {
+  return startFloorServer(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'floor-server.ts'), ...argv]);
+}
+
+// The same in C, no runtime at all (bench/floor-server.c), compiled here with the machine's C
+// compiler: the server, or why there is none.
+export async function startCFloorServer(argv: readonly string[]): Promise<FloorServer | string> {
+  const dir = tempDir('uscmdrelay-bench-floor-');
+  const binary = join(dir, 'floor-server');
+  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
+  try {
+    execFileSync('cc', ['-O2', '-o', binary, join(import.meta.dirname, 'floor-server.c')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    removeDir();
+    const { code, stderr } = error as NodeJS.ErrnoException & { stderr?: Buffer };
+    return code === 'ENOENT' ? 'no C compiler (cc)' : `cc failed: ${String(stderr ?? code).trim().split('\n')[0]}`;
+  }
+  try {
+    const server = await startFloorServer(binary, argv);
+    return {
+      ...server,
+      stop: async () => {
+        await server.stop();
+        removeDir();
+      },
+    };
+  } catch (error) {
+    removeDir();
+    throw error;
+  }
+}
+
+async function startFloorServer(file: string, args: readonly string[]): Promise<FloorServer> {
+  const server = spawn(file, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = once(server, 'exit');
-  const [firstLine] = (await once(server.stdout, 'data')) as [Buffer];
-  const port = Number(String(firstLine).trim());
-  if (!(port > 0) || server.pid === undefined) throw new Error(`the floor server did not start: ${String(firstLine)}`);
+  const firstLine = await Promise.race([
+    once(server.stdout, 'data').then(([chunk]) => String(chunk)),
+    exited.then(([code]) => `exited with ${String(code)}`),
+  ]);
+  const port = Number(firstLine.trim());
+  if (!(port > 0) || server.pid === undefined) {
+    server.kill('SIGKILL');
+    throw new Error(`the floor server ${file} did not start: ${firstLine}`);
+  }
   return {
     pid: server.pid,
     port,
     stop: async () => {
-      server.kill();
+      if (server.exitCode === null && server.signalCode === null) server.kill();
       await exited;
     },
   };

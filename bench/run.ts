@@ -1,6 +1,7 @@
 // `npm run bench`: the daemon on each launcher (native, portable) against adnanh/webhook, Node's
 // TCP server running the command through the native launcher without the relay (the floor of a
-// Node daemon), and a raw spawn of the same command, side by side in one run on this machine
+// Node daemon), the same server in C (the floor of any daemon), and a raw spawn of the same
+// command, side by side in one run on this machine
 // (ARCHITECTURE.md, Benchmarks). Absolute figures are noisy; the ratios are what
 // count. Tables go to stdout (Markdown, ready for the README); progress goes to stderr.
 //
@@ -13,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { benchFleet } from './fleet.js';
 import { cpuMeter, readStatusKiB, requestLine, requestOnce, sampleRss, startBenchDaemon, streamRequest, youngGcSince, type BenchDaemon, type YoungGc } from './daemon.js';
-import { nativeSpawnOnce, spawnAndCount, spawnOnce, startFloorServer } from './raw.js';
+import { nativeSpawnOnce, spawnAndCount, spawnOnce, startCFloorServer, startNodeFloorServer } from './raw.js';
 import { fixed, machineHeader, section, table } from './report.js';
 import { closedLoop, closedLoopTimings, envInt, median, summarize, type LoadFigures } from './stats.js';
 import { startWebhook, WEBHOOK_PATH } from './webhook.js';
@@ -39,8 +40,10 @@ const GC_REQUESTS = envInt('BENCH_GC_REQUESTS', 6000);
 const REST_S = envInt('BENCH_REST_S', 20);
 
 const TRIVIAL_ARGV = ['/bin/true'];
-// The floor row: Node's own TCP server running the command through the native launcher, no relay.
+// The floor rows: Node's own TCP server running the command through the native launcher, and the
+// same server in C; neither has a relay.
 const FLOOR_LABEL = 'Node TCP server + native launcher, no relay';
+const C_FLOOR_LABEL = 'C server + posix_spawn, no runtime, no relay';
 // 255 letters and a newline a line: the newline is the only byte JSON has to escape.
 const LINE = 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(8).slice(0, 255);
 const STREAM_SCRIPT = `yes ${LINE} | head -c "$1"`;
@@ -118,8 +121,16 @@ export const trivialScenarios: TrivialScenario[] = [
     label: FLOOR_LABEL,
     async start() {
       if (nativeLauncher() === null) return { skipped: 'the native addon is not built' };
-      const server = await startFloorServer(TRIVIAL_ARGV);
+      const server = await startNodeFloorServer(TRIVIAL_ARGV);
       return { target: { label: this.label, pid: server.pid, request: () => daemonRequest(server.port), needsWarmUp: true }, stop: server.stop };
+    },
+  },
+  {
+    label: C_FLOOR_LABEL,
+    async start() {
+      const server = await startCFloorServer(TRIVIAL_ARGV);
+      if (typeof server === 'string') return { skipped: server };
+      return { target: { label: this.label, pid: server.pid, request: () => daemonRequest(server.port) }, stop: server.stop };
     },
   },
   {
@@ -240,7 +251,7 @@ function printTrivial({ rows, warmUps, skipped }: TrivialResult): void {
     const at = rows.filter((row) => row.concurrency === concurrency);
     const webhook = at.find((row) => row.label.startsWith(WEBHOOK_LABEL));
     const raw = at.find((row) => row.label === RAW_LABEL);
-    for (const row of at.filter((candidate) => candidate.label.startsWith('uscmdrelay') || candidate.label === FLOOR_LABEL)) {
+    for (const row of at.filter((candidate) => candidate.label.startsWith('uscmdrelay') || candidate.label === FLOOR_LABEL || candidate.label === C_FLOOR_LABEL)) {
       ratioRows.push([
         row.label,
         String(concurrency),
