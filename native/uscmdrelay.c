@@ -52,6 +52,7 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include "addon.h"
 #include <node_api.h>
 #include <signal.h>
 #include <spawn.h>
@@ -74,7 +75,7 @@
 #define P_PIDFD 3
 #endif
 
-static const char *errno_name(int err) {
+const char *errno_name(int err) {
   switch (err) {
     case ENOENT: return "ENOENT";
     case EACCES: return "EACCES";
@@ -95,12 +96,19 @@ static const char *errno_name(int err) {
     case EAFNOSUPPORT: return "EAFNOSUPPORT";
     case ENOSYS: return "ENOSYS";
     case ECANCELED: return "ECANCELED";
+    case ECONNRESET: return "ECONNRESET";
+    case ECONNABORTED: return "ECONNABORTED";
+    case EPIPE: return "EPIPE";
+    case ETIMEDOUT: return "ETIMEDOUT";
+    case ENOTCONN: return "ENOTCONN";
+    case EHOSTUNREACH: return "EHOSTUNREACH";
+    case ENETUNREACH: return "ENETUNREACH";
     default: return "EUNKNOWN";
   }
 }
 
 /* Throws an Error whose message is "<what>: <strerror>" and whose code is the errno name. */
-static napi_value throw_errno(napi_env env, int err, const char *what) {
+napi_value throw_errno(napi_env env, int err, const char *what) {
   char message[512];
   snprintf(message, sizeof message, "%s: %s", what, strerror(err));
   napi_value code, msg, error;
@@ -111,7 +119,7 @@ static napi_value throw_errno(napi_env env, int err, const char *what) {
   return NULL;
 }
 
-static napi_value throw_type(napi_env env, const char *message) {
+napi_value throw_type(napi_env env, const char *message) {
   napi_throw_type_error(env, NULL, message);
   return NULL;
 }
@@ -1018,6 +1026,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"trimMemory", NULL, TrimMemory, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
+  tcp_define(env, exports);
   return exports;
 }
 

@@ -1,0 +1,15 @@
+/* What the addon's C files share (native/uscmdrelay.c defines these). */
+#ifndef USCMDRELAY_ADDON_H
+#define USCMDRELAY_ADDON_H
+#include <node_api.h>
+
+/* The errno's name (ENOENT, ECONNRESET...), or EUNKNOWN. */
+const char *errno_name(int err);
+/* Throws an Error "<what>: <strerror>" whose code is the errno name; returns NULL. */
+napi_value throw_errno(napi_env env, int err, const char *what);
+/* Throws a TypeError; returns NULL. */
+napi_value throw_type(napi_env env, const char *message);
+
+/* native/tcp.c: adds tcpServe, tcpWrite, tcpEnd, tcpDestroy and tcpStopServe to exports. */
+void tcp_define(napi_env env, napi_value exports);
+#endif
