@@ -16,6 +16,9 @@ export type NativeOutputCallback = (index: 0 | 1, chunk: Buffer | null) => void;
 // The exit code (-1 when a signal ended the process) and the signal number (0 when none).
 export type NativeExitCallback = (exitCode: number, signalNumber: number) => void;
 
+// A listening socket served by tcpServe: what tcpStopServe takes.
+export type NativeTcpServer = { readonly __nativeTcpServer: unique symbol };
+
 export interface NativeAddon {
   // Starts `file` with posix_spawn on a libuv worker thread, or with onLoop on the event loop
   // (onStart is then called before launch() returns; see native/uscmdrelay.c), and reads its
@@ -52,6 +55,24 @@ export interface NativeAddon {
   // malloc_trim(0): gives the C library's free heap pages back to the kernel; true when some
   // were (always false without glibc).
   trimMemory(): boolean;
+  // Plain TCP connections accepted, read and written here (native/tcp.c): on a duplicate of the
+  // listening socket `fd`, every callback on the event loop. A connection's id names it until
+  // it is destroyed or reported closed.
+  tcpServe(
+    fd: number,
+    onConnection: (id: number, remoteAddress: string, remotePort: number) => void,
+    onData: (id: number, chunk: Buffer) => void,
+    onEnd: (id: number) => void,
+    onWritten: (id: number) => void,
+    onClosed: (id: number, code: string) => void,
+  ): NativeTcpServer;
+  // Writes now what the kernel takes and queues the rest: the bytes queued, or the errno name
+  // when the connection is broken (the caller destroys it).
+  tcpWrite(id: number, data: string | Uint8Array): number | string;
+  // Half-closes once the queue is written: 1 when done at once, 0 when onWritten will say.
+  tcpEnd(id: number): number;
+  tcpDestroy(id: number): void;
+  tcpStopServe(server: NativeTcpServer): void;
 }
 
 // dist/native/addon.js and src/native/addon.ts are both two levels below the package root.
@@ -100,6 +121,8 @@ function isNativeAddon(value: unknown): value is NativeAddon {
     'sdNotify' in value &&
     typeof value.sdNotify === 'function' &&
     'trimMemory' in value &&
-    typeof value.trimMemory === 'function'
+    typeof value.trimMemory === 'function' &&
+    'tcpServe' in value &&
+    typeof value.tcpServe === 'function'
   );
 }

@@ -62,6 +62,7 @@ export async function openDaemon(config: ConfigHolder, options: DaemonOptions): 
       ...(http ? { http_host: http.host, http_port: http.port } : {}),
       tls: options.server.tls !== null,
       launcher,
+      sockets: server.sockets,
       files: config.current().files,
     },
     'listening',

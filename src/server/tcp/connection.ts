@@ -1,10 +1,10 @@
 // One client connection: frame one request, hand it to the core, write events and the answer.
-import type { Socket } from 'node:net';
 import { StopSwitch } from '../../exec/index.js';
 import type { Logger } from '../../log/index.js';
 import { decodeRequestBody, encodeLine, readRequest, RelayError, RequestFramer, type CodeName, type FrameState, type RelayResponse } from '../../protocol/index.js';
 import { remoteOf, type Caller, type Relay, type RoadEntry } from '../../relay/index.js';
 import { clampTimerMs, setLongTimeout } from '../../timers/index.js';
+import type { DoorSocket } from './native-socket.js';
 import { streamWriter } from './stream-writer.js';
 
 export interface ConnectionBounds {
@@ -28,7 +28,7 @@ function readEntry(body: Buffer, caller: Caller): RoadEntry {
 }
 
 // Serves one request on the socket, then closes it. Never throws.
-export function serveConnection(socket: Socket, caller: Caller, relay: Relay, bounds: ConnectionBounds, logger: Logger): void {
+export function serveConnection(socket: DoorSocket, caller: Caller, relay: Relay, bounds: ConnectionBounds, logger: Logger): void {
   const framer = new RequestFramer(bounds.maxRequestBytes);
   const clientGone = new StopSwitch();
   let answered = false;

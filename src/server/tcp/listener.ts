@@ -9,6 +9,7 @@ import { encodeLine, RelayError } from '../../protocol/index.js';
 import { formatRemote, remoteOf, type Caller, type Relay } from '../../relay/index.js';
 import { setLongTimeout } from '../../timers/index.js';
 import { serveConnection, type ConnectionBounds } from './connection.js';
+import { acceptNatively, type DoorSocket } from './native-socket.js';
 import { refusalDetail, type ConnectionGate } from '../connection-limits.js';
 
 export interface ServerOptions extends ConnectionBounds {
@@ -24,6 +25,7 @@ export interface ServerOptions extends ConnectionBounds {
 export interface RelayServer extends Door {
   host: string;
   port: number;
+  sockets: 'native' | 'node'; // who accepts, reads and writes its plain TCP connections
 }
 
 // How long a refused connection may take to get its 9001 (and, on TLS, its handshake).
@@ -39,7 +41,7 @@ interface Handshake {
 // Starts listening; resolves once bound (the real port when port is 0).
 export async function startRelayServer(options: ServerOptions, relay: Relay, logger: Logger): Promise<RelayServer> {
   // Accepted sockets, counted from accept whatever happens to them later (TLS or not).
-  const sockets = new MemberList<Socket>();
+  const sockets = new MemberList<DoorSocket>();
   const transport: Caller['transport'] = options.tls ? 'tls' : 'tcp';
   // TLS connections between accept and the end of their handshake, by remote address:port.
   const handshaking = new Map<string, Handshake>();
@@ -91,17 +93,17 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
     tlsServer?.emit('connection', raw);
   }
 
-  function onConnection(raw: Socket): void {
-    const caller: Caller = {
-      remoteAddress: raw.remoteAddress ?? '',
-      remotePort: raw.remotePort ?? 0,
-      transport,
-    };
+  // A TLS connection, from accept to its handshake's deadline (the request's own time, or the
+  // refusal's linger), and the refusal it then gets, if any.
+  type Secure = (deadlineMs: number, refused: Handshake['refused']) => void;
+
+  // Counts a new connection against the limits, then serves it, or secures it first.
+  function admit(raw: DoorSocket, caller: Caller, secure: Secure | null): void {
     raw.on('error', (error) => logger.debug({ remote: remoteOf(caller), err: error.message }, 'connection error'));
     const admitted = options.connections.tryOpen(caller.remoteAddress);
     if (typeof admitted === 'string') {
       // Not counted, so bounded tightly: the 9001 answer, then closed.
-      if (tlsServer !== null) return startTls(raw, caller, REFUSED_LINGER_MS, admitted);
+      if (secure !== null) return secure(REFUSED_LINGER_MS, admitted);
       raw.setTimeout(REFUSED_LINGER_MS, () => raw.destroy());
       raw.end(refusal(caller, admitted));
       return;
@@ -112,8 +114,17 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
       admitted();
     });
     // The handshake spends the request's time: --request-timeout bounds both together.
-    if (tlsServer !== null) return startTls(raw, caller, options.requestTimeoutMs, null);
+    if (secure !== null) return secure(options.requestTimeoutMs, null);
     serveConnection(raw, caller, relay, options, logger);
+  }
+
+  function callerOf(raw: DoorSocket): Caller {
+    return { remoteAddress: raw.remoteAddress ?? '', remotePort: raw.remotePort ?? 0, transport };
+  }
+
+  function onConnection(raw: Socket): void {
+    const caller = callerOf(raw);
+    admit(raw, caller, tlsServer === null ? null : (deadlineMs, refused) => startTls(raw, caller, deadlineMs, refused));
   }
 
   // Plain TCP keeps half-open connections (nc -N); TLS ones only once the handshake is done.
@@ -131,12 +142,16 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
   const address: AddressInfo | string | null = server.address();
   const host = typeof address === 'string' ? address : (address?.address ?? '');
   const port = typeof address === 'string' ? 0 : (address?.port ?? 0);
+  // Plain TCP: the addon accepts from here on, when it can (native-socket.ts).
+  const native = tlsServer === null ? acceptNatively(server, (raw) => admit(raw, callerOf(raw), null)) : null;
   return {
     host,
     port,
+    sockets: native === null ? 'node' : 'native',
     label: `listening on ${host}:${port}`,
     stopAccepting: () => {
-      server.close();
+      if (native === null) server.close();
+      else native.stop();
     },
     close: async (timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
