@@ -1,9 +1,10 @@
 // Runs every test file under test/ with node's test runner through tsx. Node 20 has no glob
-// support in `--test`, so the files are listed here. The whole run uses the default launcher
-// (native where the addon is built); then the exec and integration suites run a second time on
-// the portable launcher (USCMDRELAY_SPAWN=portable), so both launchers pass the same tests
-// (SPEC 5.5); launchers.test.ts files check both launchers themselves and run once. Given files
-// run once, on whatever USCMDRELAY_SPAWN says.
+// support in `--test`, so the files are listed here. The whole run uses the defaults (where the
+// addon is built: the native launcher, and plain TCP connections served by the addon); then the
+// exec and integration suites run a second time on the portable launcher and Node's own
+// sockets (USCMDRELAY_SPAWN=portable, USCMDRELAY_NODE_SOCKETS=1), so both launchers and both
+// socket layers pass the same tests (SPEC 5.5); launchers.test.ts files check both launchers
+// themselves and run once. Given files run once, on whatever the environment says.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,8 +34,8 @@ let status = runTests(files);
 const nativeBuilt = existsSync(join('build', 'Release', 'uscmdrelay.node'));
 if (only.length === 0 && nativeBuilt && !process.env.USCMDRELAY_SPAWN) {
   const launcherSuites = files.filter((file) => /^test[/\\](exec|integration)[/\\]/.test(file) && !file.endsWith('launchers.test.ts'));
-  process.stdout.write(`\n# again on the portable launcher (USCMDRELAY_SPAWN=portable): ${launcherSuites.length} files\n`);
-  const second = runTests(launcherSuites, { ...process.env, USCMDRELAY_SPAWN: 'portable' });
+  process.stdout.write(`\n# again on the portable launcher and Node's sockets (USCMDRELAY_SPAWN=portable USCMDRELAY_NODE_SOCKETS=1): ${launcherSuites.length} files\n`);
+  const second = runTests(launcherSuites, { ...process.env, USCMDRELAY_SPAWN: 'portable', USCMDRELAY_NODE_SOCKETS: '1' });
   if (status === 0) status = second;
 }
 process.exit(status);
