@@ -52,14 +52,14 @@ function countYoungGc(totals: YoungGc, line: string): void {
 }
 
 // Starts the daemon with the relays.conf given; one hashed key allowed every cluster.
-export async function startBenchDaemon(relays: string, extraArgs: readonly string[] = []): Promise<BenchDaemon> {
+export async function startBenchDaemon(relays: string, extraArgs: readonly string[] = [], extraEnv: Record<string, string> = {}): Promise<BenchDaemon> {
   const dir = tempDir('uscmdrelay-bench-');
   const keyHash = createHash('sha256').update(BENCH_KEY).digest('hex');
   writeConfig(dir, { auth: `[bench]\nkey_sha256 = ${keyHash}\nauth_clusters = *\n`, relays });
   const logFile = join(dir, 'daemon.log');
   const args = ['serve', '--port', '0', '--config-dir', dir, '--log', logFile, '--log-level', 'info', ...extraArgs];
-  const env = { ...process.env };
-  delete env.USCMDRELAY_SPAWN; // the bench says --spawn itself
+  const env = { ...process.env, ...extraEnv };
+  if (extraEnv.USCMDRELAY_SPAWN === undefined) delete env.USCMDRELAY_SPAWN; // the bench says --spawn itself
   const proc = spawn(process.execPath, ['--trace-gc-nvp', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -1,4 +1,5 @@
-// `npm run bench`: the daemon on each launcher (native, portable) against adnanh/webhook, Node's
+// `npm run bench`: the daemon on each launcher (native, portable; the native one also with its
+// connections on Node's sockets) against adnanh/webhook, Node's
 // TCP server running the command through the native launcher without the relay (the floor of a
 // Node daemon), the same server in C (the floor of any daemon), and a raw spawn of the same
 // command, side by side in one run on this machine
@@ -92,14 +93,27 @@ async function daemonRequest(port: number): Promise<void> {
 }
 
 // The daemons are shared with the large-output section; started once in main().
-const daemons = new Map<LauncherName, BenchDaemon>();
+const daemons = new Map<string, BenchDaemon>();
 
-function daemonScenario(launcher: LauncherName): TrivialScenario {
-  const label = `uscmdrelay, ${launcher} launcher`;
+// The daemons: each launcher, and the native one again with its plain TCP connections on Node's
+// net.Socket instead of the addon (README, Connections), the daemon before native/tcp.c.
+interface DaemonSetup {
+  name: string; // `uscmdrelay, ${name}` in the tables
+  launcher: LauncherName;
+  env: Record<string, string>;
+}
+const DAEMON_SETUPS: DaemonSetup[] = [
+  { name: 'native launcher', launcher: 'native', env: {} },
+  { name: 'native launcher, Node sockets', launcher: 'native', env: { USCMDRELAY_NODE_SOCKETS: '1' } },
+  { name: 'portable launcher', launcher: 'portable', env: {} },
+];
+
+function daemonScenario({ name, launcher }: DaemonSetup): TrivialScenario {
+  const label = `uscmdrelay, ${name}`;
   return {
     label,
     async start() {
-      const daemon = daemons.get(launcher);
+      const daemon = daemons.get(name);
       if (daemon === undefined) return { skipped: launcher === 'native' ? 'the native addon is not built' : 'not started' };
       return { target: { label, pid: daemon.pid, request: () => daemonRequest(daemon.port), needsWarmUp: true }, stop: async () => {} };
     },
@@ -107,8 +121,7 @@ function daemonScenario(launcher: LauncherName): TrivialScenario {
 }
 
 export const trivialScenarios: TrivialScenario[] = [
-  daemonScenario('native'),
-  daemonScenario('portable'),
+  ...DAEMON_SETUPS.map(daemonScenario),
   {
     label: 'adnanh/webhook (Go), HTTP, Connection: close',
     async start() {
@@ -277,7 +290,7 @@ interface YoungGcFigures {
 // lines V8 prints for each one. A request's objects should all die young; what reaches the old
 // generation costs every later collection (README, Benchmarks: "Young garbage").
 async function benchYoungGc(): Promise<YoungGcFigures | null> {
-  const daemon = daemons.get('native');
+  const daemon = daemons.get('native launcher');
   if (daemon === undefined || GC_REQUESTS === 0) return null;
   progress(`young garbage: native launcher, ${GC_REQUESTS} requests at 8 clients`);
   await delay(100); // the line of a collection just before is in
@@ -447,26 +460,27 @@ async function main(): Promise<void> {
   console.log('# uscmdrelay benchmark\n');
   console.log(machineHeader());
 
-  const launchers: LauncherName[] = nativeLauncher() === null ? ['portable'] : ['native', 'portable'];
-  const startRss = new Map<LauncherName, number>();
-  const restedRss = new Map<LauncherName, number>();
-  for (const launcher of launchers) {
-    const daemon = await startBenchDaemon(RELAYS_CONF, ['--spawn', launcher]);
-    daemons.set(launcher, daemon);
-    startRss.set(launcher, readStatusKiB(daemon.pid, 'VmRSS'));
-    console.log(`daemon:  node --trace-gc-nvp dist/cli/main.js serve --port 0 --log <file> --log-level info --spawn ${launcher} (pid ${daemon.pid})`);
+  const setups = DAEMON_SETUPS.filter((setup) => setup.launcher === 'portable' || nativeLauncher() !== null);
+  const startRss = new Map<string, number>();
+  const restedRss = new Map<string, number>();
+  for (const { name, launcher, env } of setups) {
+    const daemon = await startBenchDaemon(RELAYS_CONF, ['--spawn', launcher], env);
+    daemons.set(name, daemon);
+    startRss.set(name, readStatusKiB(daemon.pid, 'VmRSS'));
+    const settings = Object.entries(env).map(([key, value]) => `${key}=${value} `).join('');
+    console.log(`daemon:  ${settings}node --trace-gc-nvp dist/cli/main.js serve --port 0 --log <file> --log-level info --spawn ${launcher} (pid ${daemon.pid})`);
   }
   // A daemon that waits for work: V8 shrinks its heap after some seconds without any.
   progress(`daemons at rest for ${REST_S} s`);
   await delay(REST_S * 1000);
-  for (const [launcher, daemon] of daemons) restedRss.set(launcher, readStatusKiB(daemon.pid, 'VmRSS'));
+  for (const [name, daemon] of daemons) restedRss.set(name, readStatusKiB(daemon.pid, 'VmRSS'));
   try {
     printTrivial(await benchTrivial());
     const youngGc = await benchYoungGc();
     if (youngGc !== null) printYoungGc(youngGc);
-    for (const launcher of launchers) {
-      const daemon = daemons.get(launcher);
-      if (daemon !== undefined) printStream(`${launcher} launcher`, await benchStream(daemon, startRss.get(launcher) ?? 0, restedRss.get(launcher) ?? 0));
+    for (const { name } of setups) {
+      const daemon = daemons.get(name);
+      if (daemon !== undefined) printStream(name, await benchStream(daemon, startRss.get(name) ?? 0, restedRss.get(name) ?? 0));
     }
   } finally {
     for (const daemon of daemons.values()) await daemon.stop();
