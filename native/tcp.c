@@ -12,9 +12,9 @@
  *       onWritten(id)                                what tcpWrite queued has all reached the
  *                                                    kernel (and, after tcpEnd, the shutdown is
  *                                                    done)
- *       onClosed(id, code)                           a read or a write failed (code: the errno
- *                                                    name, e.g. ECONNRESET); it is closed and
- *                                                    its id is free
+ *       onClosed(id, code, syscall)                  a read or a write failed (code: the errno
+ *                                                    name, e.g. ECONNRESET; syscall: "read" or
+ *                                                    "write"); it is closed and its id is free
  *   tcpWrite(id, data) -> bytes still queued here (0: all in the kernel), or the errno name
  *     (EPIPE, ECONNRESET...) when the connection is broken: the caller destroys it
  *   tcpEnd(id) -> 1 when the shutdown is done at once, 0 when it waits for the queue (onWritten)
@@ -156,22 +156,17 @@ static void report(connection *c, napi_ref which, napi_value (*extra)(napi_env, 
   napi_close_handle_scope(s->env, scope);
 }
 
-static napi_value errno_string(napi_env env, void *data) {
-  napi_value value;
-  napi_create_string_utf8(env, errno_name(*(int *)data), NAPI_AUTO_LENGTH, &value);
-  return value;
-}
-
-/* A read or write failed: the connection is closed and the caller told. */
-static void fail(connection *c, int err) {
+/* A read or a write (`syscall`) failed: the connection is closed and the caller told. */
+static void fail(connection *c, int err, const char *syscall) {
   uint32_t id = c->id;
   server *s = detach(c);
   napi_handle_scope scope;
   napi_open_handle_scope(s->env, &scope);
-  napi_value argv[2];
+  napi_value argv[3];
   napi_create_uint32(s->env, id, &argv[0]);
-  argv[1] = errno_string(s->env, &err);
-  call_back(s, s->on_closed, 2, argv);
+  napi_create_string_utf8(s->env, errno_name(err), NAPI_AUTO_LENGTH, &argv[1]);
+  napi_create_string_utf8(s->env, syscall, NAPI_AUTO_LENGTH, &argv[2]);
+  call_back(s, s->on_closed, 3, argv);
   napi_close_handle_scope(s->env, scope);
   connection_gone(s);
 }
@@ -229,7 +224,7 @@ static void on_readable(connection *c) {
     n = recv(c->fd, read_buffer, sizeof read_buffer, 0);
   } while (n < 0 && errno == EINTR);
   if (n < 0) {
-    if (errno != EAGAIN && errno != EWOULDBLOCK) fail(c, errno);
+    if (errno != EAGAIN && errno != EWOULDBLOCK) fail(c, errno, "read");
     return;
   }
   if (n == 0) {
@@ -244,7 +239,7 @@ static void on_readable(connection *c) {
 
 static void on_writable(connection *c) {
   int err = flush(c);
-  if (err != 0) return fail(c, err);
+  if (err != 0) return fail(c, err, "write");
   rewatch(c);
   if (c->queue_end == 0) report(c, c->owner->on_written, NULL, NULL);
 }
@@ -253,7 +248,7 @@ static void on_socket_error(connection *c) {
   int err = 0;
   socklen_t length = sizeof err;
   getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &length);
-  fail(c, err != 0 ? err : ECONNRESET);
+  fail(c, err != 0 ? err : ECONNRESET, "read");
 }
 
 static void on_retry(uv_timer_t *timer);

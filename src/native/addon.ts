@@ -64,7 +64,7 @@ export interface NativeAddon {
     onData: (id: number, chunk: Buffer) => void,
     onEnd: (id: number) => void,
     onWritten: (id: number) => void,
-    onClosed: (id: number, code: string) => void,
+    onClosed: (id: number, code: string, syscall: 'read' | 'write') => void,
   ): NativeTcpServer;
   // Writes now what the kernel takes and queues the rest: the bytes queued, or the errno name
   // when the connection is broken (the caller destroys it).

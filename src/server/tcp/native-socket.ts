@@ -113,10 +113,10 @@ export class NativeSocket extends EventEmitter {
     this.emit('drain');
   }
 
-  // The addon closed it after a failed read (or a failed write of what was queued).
-  broke(code: string): void {
+  // The addon closed it after a failed read, or a failed write of what was queued.
+  broke(code: string, syscall: 'read' | 'write'): void {
     if (this.destroyed) return;
-    this.closed(errorWithCode('read', code));
+    this.closed(errorWithCode(syscall, code));
   }
 
   // ---- inside ----
@@ -173,7 +173,7 @@ export function acceptNatively(server: Server, onConnection: (socket: NativeSock
     (id, chunk) => sockets[id]?.received(chunk),
     (id) => sockets[id]?.peerEnded(),
     (id) => sockets[id]?.written(),
-    (id, code) => sockets[id]?.broke(code),
+    (id, code, syscall) => sockets[id]?.broke(code, syscall),
   );
   server.close();
   return { stop: () => addon.tcpStopServe(native) };
