@@ -10,6 +10,10 @@ napi_value throw_errno(napi_env env, int err, const char *what);
 /* Throws a TypeError; returns NULL. */
 napi_value throw_type(napi_env env, const char *message);
 
-/* native/tcp.c: adds tcpServe, tcpWrite, tcpEnd, tcpDestroy and tcpStopServe to exports. */
-void tcp_define(napi_env env, napi_value exports);
+/* native/tcp.c: tcpServe, tcpWrite, tcpEnd, tcpDestroy, tcpStopServe. */
+napi_value TcpServe(napi_env env, napi_callback_info info);
+napi_value TcpWrite(napi_env env, napi_callback_info info);
+napi_value TcpEnd(napi_env env, napi_callback_info info);
+napi_value TcpDestroy(napi_env env, napi_callback_info info);
+napi_value TcpStopServe(napi_env env, napi_callback_info info);
 #endif

@@ -357,9 +357,9 @@ static void close_server_if_done(server *s) {
   uv_close((uv_handle_t *)&s->retry, on_handle_closed);
 }
 
-/* ---- the JS functions ---- */
+/* ---- the JS functions (exported by native/uscmdrelay.c's Init) ---- */
 
-static napi_value TcpServe(napi_env env, napi_callback_info info) {
+napi_value TcpServe(napi_env env, napi_callback_info info) {
   size_t argc = 6;
   napi_value argv[6];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
@@ -403,9 +403,13 @@ static napi_value TcpServe(napi_env env, napi_callback_info info) {
   return external;
 }
 
-static connection *connection_arg(napi_env env, napi_value value) {
+/* The call's arguments (`count` of them, into argv) and the connection its first one names; NULL
+ * when there is no such connection. */
+static connection *called_on(napi_env env, napi_callback_info info, size_t count, napi_value *argv) {
+  size_t argc = count;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   uint32_t id;
-  if (napi_get_value_uint32(env, value, &id) != napi_ok) return NULL;
+  if (argc < count || napi_get_value_uint32(env, argv[0], &id) != napi_ok) return NULL;
   return connection_of(id);
 }
 
@@ -415,11 +419,9 @@ static napi_value number(napi_env env, int64_t value) {
   return result;
 }
 
-static napi_value TcpWrite(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
+napi_value TcpWrite(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  connection *c = argc < 2 ? NULL : connection_arg(env, argv[0]);
+  connection *c = called_on(env, info, 2, argv);
   if (c == NULL) return throw_type(env, "tcpWrite: no such connection");
   bool is_buffer = false;
   napi_is_buffer(env, argv[1], &is_buffer);
@@ -459,11 +461,9 @@ static napi_value TcpWrite(napi_env env, napi_callback_info info) {
   return number(env, (int64_t)(c->queue_end - c->queue_start));
 }
 
-static napi_value TcpEnd(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
+napi_value TcpEnd(napi_env env, napi_callback_info info) {
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  connection *c = argc < 1 ? NULL : connection_arg(env, argv[0]);
+  connection *c = called_on(env, info, 1, argv);
   if (c == NULL) return throw_type(env, "tcpEnd: no such connection");
   c->ending = 1;
   if (c->queue_end > c->queue_start) return number(env, 0);
@@ -472,16 +472,14 @@ static napi_value TcpEnd(napi_env env, napi_callback_info info) {
   return number(env, 1);
 }
 
-static napi_value TcpDestroy(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
+napi_value TcpDestroy(napi_env env, napi_callback_info info) {
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  connection *c = argc < 1 ? NULL : connection_arg(env, argv[0]);
+  connection *c = called_on(env, info, 1, argv);
   if (c != NULL) connection_gone(detach(c));
   return NULL;
 }
 
-static napi_value TcpStopServe(napi_env env, napi_callback_info info) {
+napi_value TcpStopServe(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
@@ -494,15 +492,4 @@ static napi_value TcpStopServe(napi_env env, napi_callback_info info) {
   close(s->listen_fd);
   close_server_if_done(s);
   return NULL;
-}
-
-void tcp_define(napi_env env, napi_value exports) {
-  napi_property_descriptor properties[] = {
-      {"tcpServe", NULL, TcpServe, NULL, NULL, NULL, napi_default, NULL},
-      {"tcpWrite", NULL, TcpWrite, NULL, NULL, NULL, napi_default, NULL},
-      {"tcpEnd", NULL, TcpEnd, NULL, NULL, NULL, napi_default, NULL},
-      {"tcpDestroy", NULL, TcpDestroy, NULL, NULL, NULL, napi_default, NULL},
-      {"tcpStopServe", NULL, TcpStopServe, NULL, NULL, NULL, napi_default, NULL},
-  };
-  napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
 }

@@ -45,6 +45,9 @@
  *     malloc_trim(0): hands the C library's free heap pages back to the kernel (true when some
  *     were). glibc keeps what Node and V8 free with free() for reuse; a daemon at rest does not
  *     need it. False where the C library has no malloc_trim (musl).
+ *
+ *   tcpServe, tcpWrite, tcpEnd, tcpDestroy, tcpStopServe
+ *     The TCP door's plain connections: see native/tcp.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -1024,9 +1027,13 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"signalGroup", NULL, SignalGroup, NULL, NULL, NULL, napi_default, NULL},
       {"sdNotify", NULL, SdNotify, NULL, NULL, NULL, napi_default, NULL},
       {"trimMemory", NULL, TrimMemory, NULL, NULL, NULL, napi_default, NULL},
+      {"tcpServe", NULL, TcpServe, NULL, NULL, NULL, napi_default, NULL},
+      {"tcpWrite", NULL, TcpWrite, NULL, NULL, NULL, napi_default, NULL},
+      {"tcpEnd", NULL, TcpEnd, NULL, NULL, NULL, napi_default, NULL},
+      {"tcpDestroy", NULL, TcpDestroy, NULL, NULL, NULL, napi_default, NULL},
+      {"tcpStopServe", NULL, TcpStopServe, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
-  tcp_define(env, exports);
   return exports;
 }
 
