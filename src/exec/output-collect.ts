@@ -64,11 +64,11 @@ export function createOutputCollector(
     },
     async finish() {
       if (sink !== null) return { stdout: '', stderr: '', truncated: budget.exceeded };
-      // Awaited only when the listener asked to wait: each await is a turn of the microtask queue.
-      const stdoutDelivered = deliver('stdout', splitters.stdout.end());
-      if (stdoutDelivered !== undefined) await stdoutDelivered;
-      const stderrDelivered = deliver('stderr', splitters.stderr.end());
-      if (stderrDelivered !== undefined) await stderrDelivered;
+      for (const stream of ['stdout', 'stderr'] as const) {
+        // Awaited only when the listener asked to wait: each await is a turn of the microtask queue.
+        const delivered = deliver(stream, splitters[stream].end());
+        if (delivered !== undefined) await delivered;
+      }
       return { stdout: decodeAll(kept.stdout), stderr: decodeAll(kept.stderr), truncated: budget.exceeded || cutByAccount };
     },
   };
