@@ -83,8 +83,7 @@ export class NativeSocket extends EventEmitter {
 
   // Node's idle timeout: 'timeout' once nothing was read or written for `ms` (0: off).
   setTimeout(ms: number, onTimeout?: () => void): this {
-    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
+    this.stopIdleTimer();
     if (onTimeout !== undefined) this.once('timeout', onTimeout);
     // Unref'd, as net.Socket's: an idle connection's timer does not keep the process up.
     if (ms > 0 && !this.destroyed) this.idleTimer = setTimeout(() => this.emit('timeout'), ms).unref();
@@ -132,8 +131,7 @@ export class NativeSocket extends EventEmitter {
   private closed(error: Error | null): void {
     this.destroyed = true;
     this.sockets[this.id] = undefined;
-    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
+    this.stopIdleTimer();
     // As net.Socket does: 'error' then 'close', on a later tick than the call that ended it.
     process.nextTick(() => {
       if (error !== null && this.listenerCount('error') > 0) this.emit('error', error);
@@ -143,6 +141,11 @@ export class NativeSocket extends EventEmitter {
 
   private touched(): void {
     this.idleTimer?.refresh();
+  }
+
+  private stopIdleTimer(): void {
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
   }
 }
 
