@@ -58,8 +58,11 @@ export async function startBenchDaemon(relays: string, extraArgs: readonly strin
   writeConfig(dir, { auth: `[bench]\nkey_sha256 = ${keyHash}\nauth_clusters = *\n`, relays });
   const logFile = join(dir, 'daemon.log');
   const args = ['serve', '--port', '0', '--config-dir', dir, '--log', logFile, '--log-level', 'info', ...extraArgs];
-  const env = { ...process.env, ...extraEnv };
-  if (extraEnv.USCMDRELAY_SPAWN === undefined) delete env.USCMDRELAY_SPAWN; // the bench says --spawn itself
+  // The bench says the launcher (--spawn) and the socket layer (extraEnv) itself.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.USCMDRELAY_SPAWN;
+  delete env.USCMDRELAY_NODE_SOCKETS;
+  Object.assign(env, extraEnv);
   const proc = spawn(process.execPath, ['--trace-gc-nvp', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -24,6 +24,7 @@ import { nativeLauncher } from '../src/exec/launch/index.js';
 
 const REQUESTS = envInt('BENCH_REQUESTS', 2000);
 const ROUNDS = Math.max(1, envInt('BENCH_ROUNDS', 4));
+const PER_ROUND = Math.ceil(REQUESTS / ROUNDS); // requests a row takes in each round
 const WARMUP = envInt('BENCH_WARMUP', 200);
 // V8 compiles the daemon's hot path over its first few thousand requests (on its worker threads:
 // 0.2-0.3 ms of CPU a request while it lasts). The rows measure a daemon past that, as one that
@@ -192,7 +193,6 @@ async function benchTrivial(): Promise<TrivialResult> {
     }
     // Targets take turns at each concurrency, round after round, so that each meets the machine's
     // slow and fast minutes alike (this VM's speed drifts within a run); a row pools its rounds.
-    const perRound = Math.ceil(REQUESTS / ROUNDS);
     for (const concurrency of CONCURRENCY) {
       const pooled = targets.map(() => ({ latenciesMs: [] as number[], wallMs: 0, cpuMs: 0 }));
       for (const target of targets) {
@@ -203,7 +203,7 @@ async function benchTrivial(): Promise<TrivialResult> {
         for (const [index, target] of targets.entries()) {
           progress(`trivial command, ${concurrency} client(s), round ${round} of ${ROUNDS}: ${target.label}`);
           const cpuSince = cpuMeter(target.pid);
-          const timings = await closedLoopTimings(perRound, concurrency, target.request);
+          const timings = await closedLoopTimings(PER_ROUND, concurrency, target.request);
           const row = pooled[index];
           if (row === undefined) continue;
           row.cpuMs += cpuSince();
@@ -231,7 +231,7 @@ function printTrivial({ rows, warmUps, skipped }: TrivialResult): void {
   console.log(section(`Trivial command (\`${TRIVIAL_ARGV.join(' ')}\`), one TCP connection per request`));
   console.log(`${REQUESTS} measured requests per row after ${WARMUP} warm-up requests; closed loop, each client`);
   console.log('starts its next request when its last one was answered. The clients run in the bench process;');
-  console.log(`the targets take turns at each concurrency, in ${ROUNDS} round(s) of ${Math.ceil(REQUESTS / ROUNDS)} requests each, and a row pools`);
+  console.log(`the targets take turns at each concurrency, in ${ROUNDS} round(s) of ${PER_ROUND} requests each, and a row pools`);
   console.log('its rounds. CPU: the serving process (for raw rows, the bench process itself, load generator included).\n');
   if (warmUps.length > 0) {
     console.log(`Before the first row, each server served ${DAEMON_WARMUP} requests at ${DAEMON_WARMUP_CLIENTS} clients, while V8 compiled its`);
