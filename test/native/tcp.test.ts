@@ -54,6 +54,15 @@ describe('native TCP connections', { skip: addon === null && 'native addon not b
   afterEach(() => doors.forEach((door) => door.accepted.forEach((socket) => socket.destroy())));
   after(() => doors.forEach((door) => door.stop()));
 
+  // A door with one client connected, once the addon has accepted it.
+  async function connected(): Promise<{ server: NativeSocket; client: Socket }> {
+    const door = await nativeDoor();
+    doors.push(door);
+    const client = await dial(door.port);
+    while (door.accepted.length === 0) await delay(5);
+    return { server: door.accepted[0] as NativeSocket, client };
+  }
+
   it('reads, sees the half-close, answers and closes as net.Socket does', async () => {
     const events: string[] = [];
     const door = await nativeDoor((socket) => {
@@ -81,12 +90,8 @@ describe('native TCP connections', { skip: addon === null && 'native addon not b
   });
 
   it('queues what the client does not read, says so, and drains when it reads', async () => {
-    let server!: NativeSocket;
-    const door = await nativeDoor((socket) => (server = socket));
-    doors.push(door);
-    const client = await dial(door.port);
+    const { server, client } = await connected();
     client.pause();
-    await delay(50);
     const chunk = Buffer.alloc(64 * 1024, 'x');
     let written = 0;
     while (server.write(chunk)) written += chunk.length;
@@ -105,11 +110,7 @@ describe('native TCP connections', { skip: addon === null && 'native addon not b
   });
 
   it('reports a reset client as an error, then close', async () => {
-    let server!: NativeSocket;
-    const door = await nativeDoor((socket) => (server = socket));
-    doors.push(door);
-    const client = await dial(door.port);
-    await delay(50);
+    const { server, client } = await connected();
     const errors: string[] = [];
     server.on('error', (error: NodeJS.ErrnoException) => errors.push(`${error.message} ${error.code}`));
     const closed = new Promise((resolve) => server.on('close', resolve));
@@ -120,11 +121,7 @@ describe('native TCP connections', { skip: addon === null && 'native addon not b
   });
 
   it('fails a write to a client that has gone, then closes', async () => {
-    let server!: NativeSocket;
-    const door = await nativeDoor((socket) => (server = socket));
-    doors.push(door);
-    const client = await dial(door.port);
-    await delay(50);
+    const { server, client } = await connected();
     client.destroy();
     await delay(50);
     const closed = new Promise((resolve) => server.on('close', resolve));
@@ -137,11 +134,7 @@ describe('native TCP connections', { skip: addon === null && 'native addon not b
   });
 
   it('times out an idle connection, and activity puts the timeout off', async () => {
-    let server!: NativeSocket;
-    const door = await nativeDoor((socket) => (server = socket));
-    doors.push(door);
-    const client = await dial(door.port);
-    await delay(20);
+    const { server, client } = await connected();
     const started = performance.now();
     const timedOut = once(server, 'timeout');
     server.setTimeout(150);
