@@ -55,6 +55,8 @@ export interface NativeAddon {
   // malloc_trim(0): gives the C library's free heap pages back to the kernel; true when some
   // were (always false without glibc).
   trimMemory(): boolean;
+  // Where the running Node exports OpenSSL's SHA256_* (native/uscmdrelay.c); else absent.
+  sha256?: (text: string) => Buffer;
   // Plain TCP connections accepted, read and written here (native/tcp.c): on a duplicate of the
   // listening socket `fd`, every callback on the event loop. A connection's id names it until
   // it is destroyed or reported closed.
