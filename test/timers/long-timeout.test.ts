@@ -1,5 +1,7 @@
 // Issue 9, item 3: a timer armed from user input must neither fire at once nor warn, however long.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { mock, test } from 'node:test';
 import { clampTimerMs, MAX_TIMER_MS, setLongTimeout } from '../../src/timers/index.js';
 import { armTimeout } from '../../src/exec/run.js';
@@ -70,4 +72,24 @@ test('armTimeout (a command time limit of 3000000 s) does not fire at once', () 
   } finally {
     mock.timers.reset();
   }
+});
+
+test('the timers that keep their delay\'s list do not keep the process up, and kept delays still fire on time', () => {
+  // Delays of a second and more get an unref'd keeper: a process whose own timers are all done
+  // exits at once, not when the keepers would fire (10 s, 600 s).
+  const script = `
+    import { setLongTimeout } from './src/timers/index.js';
+    for (const ms of [10_000, 600_000, 10_000]) setLongTimeout(() => console.log('fired ' + ms), ms)();
+    const armedAt = performance.now();
+    setLongTimeout(() => console.log('late by', Math.round(performance.now() - armedAt - 1_000)), 1_000);
+  `;
+  const startedAt = performance.now();
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    cwd: join(import.meta.dirname, '..', '..'),
+    timeout: 20_000,
+  });
+  assert.equal(child.status, 0, child.stderr);
+  assert.match(child.stdout, /^late by \d+\n$/u, 'only the armed timer fired, once');
+  assert.ok(performance.now() - startedAt < 8_000, 'the process waited for a keeper');
 });
