@@ -310,6 +310,8 @@ static void on_retry(uv_timer_t *timer) {
 }
 
 static void on_epoll_readable(uv_poll_t *handle, int status, int events) {
+  (void)status; /* an error on the epoll descriptor itself: epoll_wait below reports nothing */
+  (void)events;
   server *s = handle->data;
   struct epoll_event ready[EVENTS_PER_WAKE];
   int count = epoll_wait(s->epoll_fd, ready, EVENTS_PER_WAKE, 0);
@@ -341,7 +343,11 @@ static void on_handle_closed(uv_handle_t *handle) {
   release_server(s);
 }
 
-static void on_external_collected(napi_env env, void *data, void *hint) { release_server(data); }
+static void on_external_collected(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  release_server(data);
+}
 
 /* Once it accepts no more and its last connection is gone, the server lets go of the loop. */
 static void close_server_if_done(server *s) {
