@@ -20,12 +20,17 @@ export function maskArguments(command: CommandSpec | undefined, args: readonly s
 
 // Once the command is resolved the line names it as configured, not as sent: `h::ECHO` or a
 // Kelvin sign (U+212A, which lower-cases to k) must not dodge an alert on the command's name.
-// The fields are taken now; pino builds the line at the end of the turn, after the door has sent
-// the answer (log/logger.ts, logAtEndOfTurn).
+// The fields are gathered and the line built at the end of the turn, after the door has sent the
+// answer (log/logger.ts, logAtEndOfTurn); nothing changes the context or the response after
+// respond() made it.
 export function writeAuditLine(logger: Logger, context: RoadContext, response: RelayResponse): void {
+  logAtEndOfTurn(() => logger.info(auditFields(context, response), 'request'));
+}
+
+function auditFields(context: RoadContext, response: RelayResponse): Record<string, unknown> {
   const { caller, request, command, key } = context;
   const requested = key !== undefined && command === undefined && request?.op === 'run' ? request.command : undefined;
-  const fields = {
+  return {
     request_id: response.request_id,
     remote: remoteOf(caller),
     transport: caller.transport,
@@ -42,7 +47,6 @@ export function writeAuditLine(logger: Logger, context: RoadContext, response: R
     truncated: response.truncated,
     job_id: response.job_id ?? (isJobId(request?.job_id) ? request.job_id : undefined),
   };
-  logAtEndOfTurn(() => logger.info(fields, 'request'));
 }
 
 // The audit line of a job when it ends (SPEC 10); its start is the `request` line of the
