@@ -50,7 +50,8 @@
  *     The SHA-256 of the text's UTF-8 bytes (lone surrogates as U+FFFD, as Buffer.from writes
  *     them): what crypto.hash('sha256', text) gives, through the OpenSSL that Node itself
  *     carries, without EVP's algorithm fetch. A presented key is hashed so on every
- *     request, before the spawn: 1-2 µs where crypto.hash costs 11 µs with cold caches.
+ *     request, before the spawn: 10 µs with cold caches where crypto.hash costs 14 (1.3 and 1.7
+ *     in a loop).
  *
  *   tcpServe, tcpWrite, tcpEnd, tcpDestroy, tcpStopServe
  *     The TCP door's plain connections: see native/tcp.c.
