@@ -38,7 +38,6 @@
 #include <unistd.h>
 #include <uv.h>
 
-#define READ_CHUNK (64 * 1024)
 #define ACCEPTS_PER_WAKE 64
 #define EVENTS_PER_WAKE 64
 #define ACCEPT_RETRY_MS 100 /* out of descriptors: accept again after this */
@@ -132,16 +131,7 @@ static void rewatch(connection *c) {
   c->watched = wanted;
 }
 
-static void call_back(server *s, napi_ref which, size_t argc, napi_value *argv) {
-  napi_value callback, global, result;
-  napi_get_reference_value(s->env, which, &callback);
-  napi_get_global(s->env, &global);
-  if (napi_make_callback(s->env, s->context, global, callback, argc, argv, &result) == napi_pending_exception) {
-    napi_value error;
-    napi_get_and_clear_last_exception(s->env, &error);
-    napi_fatal_exception(s->env, error);
-  }
-}
+static void call_back(server *s, napi_ref which, size_t argc, napi_value *argv) { call_js(s->env, s->context, which, argc, argv); }
 
 /* Calls back with the id and, when given, one more argument made in the same handle scope. */
 static void report(connection *c, napi_ref which, napi_value (*extra)(napi_env, void *), void *data) {
@@ -171,6 +161,13 @@ static void fail(connection *c, int err, const char *syscall) {
   connection_gone(s);
 }
 
+/* Shuts the sending side, once. */
+static void half_close(connection *c) {
+  if (c->shut) return;
+  shutdown(c->fd, SHUT_WR);
+  c->shut = 1;
+}
+
 /* Writes what is queued; 0, or the errno of a failed write. */
 static int flush(connection *c) {
   while (c->queue_end > c->queue_start) {
@@ -183,10 +180,7 @@ static int flush(connection *c) {
     c->queue_start += (size_t)n;
   }
   c->queue_start = c->queue_end = 0;
-  if (c->ending && !c->shut) {
-    shutdown(c->fd, SHUT_WR);
-    c->shut = 1;
-  }
+  if (c->ending) half_close(c);
   return 0;
 }
 
@@ -208,8 +202,6 @@ static int enqueue(connection *c, const char *data, size_t length) {
   c->queue_end += length;
   return 0;
 }
-
-static char read_buffer[READ_CHUNK];
 
 static napi_value buffer_copy(napi_env env, void *data) {
   napi_value value;
@@ -473,8 +465,7 @@ napi_value TcpEnd(napi_env env, napi_callback_info info) {
   if (c == NULL) return throw_type(env, "tcpEnd: no such connection");
   c->ending = 1;
   if (c->queue_end > c->queue_start) return number(env, 0);
-  if (!c->shut) shutdown(c->fd, SHUT_WR);
-  c->shut = 1;
+  half_close(c);
   return number(env, 1);
 }
 

@@ -231,12 +231,11 @@ static char **get_string_block(napi_env env, napi_value block, napi_value count_
 /* The kernel pipe of each output: bigger than the default 64 KiB, so a fast writer blocks less
  * often; bounded, so a paused reader still stops the writer soon. A pipe grows once one read
  * brings GROW_AFTER bytes (a writer that fills half a default pipe between two reads), not at
- * the spawn: most commands write little, and the spawn waits for nothing. A read takes at most 64 KiB:
- * a door that makes a string of a chunk (the HTTP door's JSON) keeps it below V8's large-object
+ * the spawn: most commands write little, and the spawn waits for nothing. A read takes at most
+ * READ_CHUNK, 64 KiB (addon.h): a door that makes a string of a chunk (the HTTP door's JSON) keeps it below V8's large-object
  * size, where the young generation frees it at once; 256 KiB chunks went to the large-object
  * space, freed only by a full collection, and a 128 MiB stream swelled the daemon by 100 MiB. */
 #define PIPE_CAPACITY (256 * 1024)
-#define READ_CHUNK (64 * 1024)
 #define GROW_AFTER (32 * 1024)
 
 typedef struct child child;
@@ -292,20 +291,20 @@ static void release(child *c) {
   free(c);
 }
 
-/* Calls one of the child's callbacks on the event loop, in its async context; an exception
- * thrown by the callback is the process's uncaught exception, as with any event. */
-static void call_back(child *c, napi_ref which, size_t argc, napi_value *argv) {
-  napi_env env = c->env;
+void call_js(napi_env env, napi_async_context context, napi_ref which, size_t argc, napi_value *argv) {
   napi_value callback, global, result;
   napi_get_reference_value(env, which, &callback);
   napi_get_global(env, &global);
-  napi_status status = napi_make_callback(env, c->context, global, callback, argc, argv, &result);
+  napi_status status = napi_make_callback(env, context, global, callback, argc, argv, &result);
   if (status == napi_pending_exception) {
     napi_value error;
     napi_get_and_clear_last_exception(env, &error);
     napi_fatal_exception(env, error);
   }
 }
+
+/* Calls one of the child's callbacks, in its async context. */
+static void call_back(child *c, napi_ref which, size_t argc, napi_value *argv) { call_js(c->env, c->context, which, argc, argv); }
 
 /* Once nothing more will be reported, the callbacks and the async context go. */
 static void finish_if_done(child *c) {
@@ -355,7 +354,7 @@ static void set_polling(child *c, int on) {
   }
 }
 
-static char read_buffer[READ_CHUNK];
+char read_buffer[READ_CHUNK];
 
 static void on_pipe_readable(uv_poll_t *handle, int status, int events) {
   (void)events;
