@@ -393,6 +393,8 @@ timeout = 60
       await delay(100);
       socket.resetAndDestroy();
       await daemon.waitForLog((l) => l.level === 'debug' && l.msg === 'connection error');
+      await delay(100); // a second line for the same reset would be in by now
+      assert.equal(daemon.logs.filter((l) => l.msg === 'connection error').length, 1, 'one debug line a failed connection');
       const everything = JSON.stringify(daemon.logs) + daemon.stderr();
       assert.ok(!everything.includes(SECRET), 'the masked value is in the log');
       assert.ok(!everything.includes('masked-value'), 'part of the masked value is in the log');

@@ -99,8 +99,12 @@ export async function startRelayServer(options: ServerOptions, relay: Relay, log
 
   // Counts a new connection against the limits, then serves it, or secures it first.
   function admit(raw: DoorSocket, caller: Caller, secure: Secure | null): void {
-    raw.on('error', (error) => logger.debug({ remote: remoteOf(caller), err: error.message }, 'connection error'));
     const admitted = options.connections.tryOpen(caller.remoteAddress);
+    // One debug line a failed connection: serveConnection logs the errors of the socket it
+    // serves; a refused connection's, and a TLS connection's raw socket's, are logged here.
+    if (typeof admitted === 'string' || secure !== null) {
+      raw.on('error', (error) => logger.debug({ remote: remoteOf(caller), err: error.message }, 'connection error'));
+    }
     if (typeof admitted === 'string') {
       // Not counted, so bounded tightly: the 9001 answer, then closed.
       if (secure !== null) return secure(REFUSED_LINGER_MS, admitted);
