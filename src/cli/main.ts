@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // The uscmdrelay command line (yargs): `serve` is the default command.
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { withCommands } from './commands.js';
 import { exits } from './exits.js';
 import { packageVersion } from './version.js';
+import { hideBin, yargs } from './yargs.js';
 
 const args = hideBin(process.argv);
 const cli = await withCommands(yargs(args), args);

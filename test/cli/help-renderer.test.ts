@@ -1,0 +1,47 @@
+// The help renderer (cliui, string-width) is loaded only when help is rendered: reading a command
+// line costs no Intl.Segmenter, which string-width makes at load (src/cli/yargs.ts: 4 MiB of the
+// daemon's resident memory at rest).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CLI, tempDir } from '../helpers/daemon.js';
+
+// Counts the Intl.Segmenters the process makes, and reports the count on stderr at exit.
+const COUNT_SEGMENTERS = `data:text/javascript,${encodeURIComponent(`
+const Segmenter = Intl.Segmenter;
+let made = 0;
+Intl.Segmenter = class extends Segmenter { constructor(...args) { super(...args); made += 1; } };
+process.on('exit', () => process.stderr.write('segmenters=' + made + '\\n'));
+`)}`;
+
+function run(args: string[]): { stdout: string; stderr: string; segmenters: number } {
+  const result = spawnSync(process.execPath, ['--import', COUNT_SEGMENTERS, CLI, ...args], { encoding: 'utf8' });
+  const segmenters = Number(/segmenters=(\d+)/.exec(result.stderr)?.[1] ?? NaN);
+  return { stdout: result.stdout, stderr: result.stderr, segmenters };
+}
+
+describe('the CLI help renderer', () => {
+  it('is not loaded to run a command', () => {
+    const dir = tempDir('uscmdrelay-help-');
+    writeFileSync(join(dir, 'auth.conf'), '[some-key-1234567890]\nauth_clusters = ops\n', { mode: 0o600 });
+    writeFileSync(join(dir, 'relays.conf'), '[ops]\nuptime = /usr/bin/uptime\n');
+    const result = run(['configtest', '--config-dir', dir]);
+    assert.equal(result.stdout, 'Config OK\n', result.stderr);
+    assert.equal(result.segmenters, 0);
+  });
+
+  it('is not loaded for a usage mistake, which prints one line', () => {
+    const result = run(['serve', '--no-such-option']);
+    assert.match(result.stderr, /^uscmdrelay: Unknown argument/);
+    assert.equal(result.segmenters, 0);
+  });
+
+  it('is loaded when help is asked for, and lays out the columns', () => {
+    const result = run(['--help']);
+    assert.ok(result.segmenters > 0);
+    assert.match(result.stdout, /^ {2}uscmdrelay serve +run the daemon +\[default\]$/m);
+    assert.match(result.stdout, /^ {2}-h, --help +Show help +\[boolean\]$/m);
+  });
+});
