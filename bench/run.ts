@@ -84,7 +84,8 @@ export interface TrivialScenario {
 interface TrivialRow {
   label: string;
   concurrency: number;
-  load: LoadFigures;
+  load: LoadFigures; // its rounds pooled
+  rounds: LoadFigures[]; // each round alone, in order: set against the other rows' same round
   cpuMsPerRequest: number;
 }
 
@@ -194,7 +195,7 @@ async function benchTrivial(): Promise<TrivialResult> {
     // Targets take turns at each concurrency, round after round, so that each meets the machine's
     // slow and fast minutes alike (this VM's speed drifts within a run); a row pools its rounds.
     for (const concurrency of CONCURRENCY) {
-      const pooled = targets.map(() => ({ latenciesMs: [] as number[], wallMs: 0, cpuMs: 0 }));
+      const pooled = targets.map(() => ({ latenciesMs: [] as number[], wallMs: 0, cpuMs: 0, rounds: [] as LoadFigures[] }));
       for (const target of targets) {
         progress(`trivial command, ${concurrency} client(s): ${target.label}, warm-up`);
         await closedLoop(WARMUP, concurrency, target.request);
@@ -209,13 +210,14 @@ async function benchTrivial(): Promise<TrivialResult> {
           row.cpuMs += cpuSince();
           row.wallMs += timings.wallMs;
           row.latenciesMs.push(...timings.latenciesMs);
+          row.rounds.push(summarize(timings.latenciesMs, timings.wallMs, concurrency));
         }
       }
       for (const [index, target] of targets.entries()) {
         const row = pooled[index];
         if (row === undefined) continue;
         const load = summarize(row.latenciesMs, row.wallMs, concurrency);
-        rows.push({ label: target.label, concurrency, load, cpuMsPerRequest: row.cpuMs / load.requests });
+        rows.push({ label: target.label, concurrency, load, rounds: row.rounds, cpuMsPerRequest: row.cpuMs / load.requests });
       }
     }
   } finally {
@@ -270,13 +272,25 @@ function printTrivial({ rows, warmUps, skipped }: TrivialResult): void {
         String(concurrency),
         webhook ? `${fixed(row.load.perSecond / webhook.load.perSecond)}x` : 'n/a',
         webhook ? `${fixed(row.load.p50Ms / webhook.load.p50Ms)}x` : 'n/a',
+        webhook ? roundRatios(row, webhook) : 'n/a',
         raw ? `${fixed(row.load.perSecond / raw.load.perSecond)}x` : 'n/a',
         raw ? `${fixed(row.load.p50Ms / raw.load.p50Ms)}x` : 'n/a',
       ]);
     }
   }
-  console.log('\nRatios (req/s: higher is better; p50: lower is better):\n');
-  console.log(table(['server', 'clients', 'req/s / webhook', 'p50 / webhook', 'req/s / raw spawn', 'p50 / raw spawn'], ratioRows));
+  console.log('\nRatios (req/s: higher is better; p50: lower is better). Per round: the lowest and highest of');
+  console.log("the ratios of a round's p50 to webhook's in the same round, how far the machine's noise moves them.\n");
+  console.log(table(['server', 'clients', 'req/s / webhook', 'p50 / webhook', 'p50 / webhook, per round', 'req/s / raw spawn', 'p50 / raw spawn'], ratioRows));
+}
+
+// The lowest and highest ratio of row's p50 to other's, round by round ("0.95–1.12x").
+function roundRatios(row: TrivialRow, other: TrivialRow): string {
+  const ratios = row.rounds.flatMap((round, index) => {
+    const theirs = other.rounds[index];
+    return theirs === undefined ? [] : [round.p50Ms / theirs.p50Ms];
+  });
+  if (ratios.length === 0) return 'n/a';
+  return `${fixed(Math.min(...ratios))}–${fixed(Math.max(...ratios))}x`;
 }
 
 // --- 1b. young garbage -------------------------------------------------------------------------
