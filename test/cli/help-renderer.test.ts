@@ -1,6 +1,6 @@
 // The help renderer (cliui, string-width) is loaded only when help is rendered: reading a command
-// line costs no Intl.Segmenter, which string-width makes at load (src/cli/yargs.ts: 4 MiB of the
-// daemon's resident memory at rest).
+// line costs no Intl.Segmenter, which string-width makes at load (src/cli/yargs.ts: 3.6 MiB of
+// the daemon's resident memory at rest).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -17,7 +17,9 @@ process.on('exit', () => process.stderr.write('segmenters=' + made + '\\n'));
 `)}`;
 
 function run(args: string[]): { stdout: string; stderr: string; segmenters: number } {
-  const result = spawnSync(process.execPath, ['--import', COUNT_SEGMENTERS, CLI, ...args], { encoding: 'utf8' });
+  // yargs words its help in the locale's language; these tests read the English one.
+  const env = { ...process.env, LC_ALL: 'C.UTF-8' };
+  const result = spawnSync(process.execPath, ['--import', COUNT_SEGMENTERS, CLI, ...args], { encoding: 'utf8', env });
   const segmenters = Number(/segmenters=(\d+)/.exec(result.stderr)?.[1] ?? NaN);
   return { stdout: result.stdout, stderr: result.stderr, segmenters };
 }
