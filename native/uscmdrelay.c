@@ -232,9 +232,10 @@ static char **get_string_block(napi_env env, napi_value block, napi_value count_
  * often; bounded, so a paused reader still stops the writer soon. A pipe grows once one read
  * brings GROW_AFTER bytes (a writer that fills half a default pipe between two reads), not at
  * the spawn: most commands write little, and the spawn waits for nothing. A read takes at most
- * READ_CHUNK, 64 KiB (addon.h): a door that makes a string of a chunk (the HTTP door's JSON) keeps it below V8's large-object
- * size, where the young generation frees it at once; 256 KiB chunks went to the large-object
- * space, freed only by a full collection, and a 128 MiB stream swelled the daemon by 100 MiB. */
+ * READ_CHUNK, 64 KiB (addon.h): a door that makes a string of a chunk (the HTTP door's JSON)
+ * keeps it below V8's large-object size, where the young generation frees it at once; 256 KiB
+ * chunks went to the large-object space, freed only by a full collection, and a 128 MiB stream
+ * swelled the daemon by 100 MiB. */
 #define PIPE_CAPACITY (256 * 1024)
 #define GROW_AFTER (32 * 1024)
 

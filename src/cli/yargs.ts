@@ -4,8 +4,8 @@
 // yargs' Node shim imports cliui and string-width at load time. Two copies of string-width each
 // make an Intl.Segmenter at load (ICU's grapheme rules), and with cliui's own modules that was
 // 3.6 MiB of a daemon's resident memory at rest, 3 of them anonymous: paid by every `serve` and
-// `agent`, which never print help. Here the same factory gets the same shim with those two required on
-// first use (require() of an ES module: Node >= 20.19). The factory and the argv helper are
+// `agent`, which never print help. Here the same factory gets the same shim with those two
+// required on first use (require() of an ES module: Node >= 20.19). The factory and the argv helper are
 // files inside yargs that its package exports do not name; if a later yargs moves them, every
 // CLI test fails at this import.
 import { notStrictEqual, strictEqual } from 'node:assert';
@@ -38,8 +38,12 @@ function required<T>(name: string): T {
 const y18n = required<(options: object) => object>('y18n');
 const getCallerFile = required<(position?: number) => string>('get-caller-file');
 
-let helpRenderer: { cliui: (options: object) => unknown; stringWidth: (text: string) => number } | undefined;
-function renderer(): NonNullable<typeof helpRenderer> {
+interface HelpRenderer {
+  cliui: (options: object) => unknown;
+  stringWidth: (text: string) => number;
+}
+let helpRenderer: HelpRenderer | undefined;
+function renderer(): HelpRenderer {
   helpRenderer ??= {
     cliui: required('cliui'),
     stringWidth: required('string-width'),

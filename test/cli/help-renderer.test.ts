@@ -3,10 +3,8 @@
 // the daemon's resident memory at rest).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CLI, tempDir } from '../helpers/daemon.js';
+import { CLI, tempDir, writeConfig } from '../helpers/daemon.js';
 
 // Counts the Intl.Segmenters the process makes, and reports the count on stderr at exit.
 const COUNT_SEGMENTERS = `data:text/javascript,${encodeURIComponent(`
@@ -27,8 +25,7 @@ function run(args: string[]): { stdout: string; stderr: string; segmenters: numb
 describe('the CLI help renderer', () => {
   it('is not loaded to run a command', () => {
     const dir = tempDir('uscmdrelay-help-');
-    writeFileSync(join(dir, 'auth.conf'), '[some-key-1234567890]\nauth_clusters = ops\n', { mode: 0o600 });
-    writeFileSync(join(dir, 'relays.conf'), '[ops]\nuptime = /usr/bin/uptime\n');
+    writeConfig(dir, { auth: '[some-key-1234567890]\nauth_clusters = ops\n', relays: '[ops]\nuptime = /usr/bin/uptime\n' });
     const result = run(['configtest', '--config-dir', dir]);
     assert.equal(result.stdout, 'Config OK\n', result.stderr);
     assert.equal(result.segmenters, 0);
