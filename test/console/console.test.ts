@@ -256,6 +256,8 @@ describe('web console in chromium', () => {
     await card.getByLabel('or payload from a file').setInputFiles({ name: 'data.txt', mimeType: 'text/plain', buffer: Buffer.from('from a file ✓\n') });
     await card.getByRole('button', { name: /^Run/ }).click();
     await card.locator('pre').getByText('from a file ✓').waitFor();
+    // The output shows as it streams, before the run's outcome: wait for that too.
+    await card.getByRole('status').filter({ hasText: /^succeeded/ }).waitFor();
     assert.match(await outcomeOf(card), /^succeeded · exit 0 · code 0/);
 
     await card.getByLabel('or payload from a file').setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(2048, 7) });
