@@ -51,7 +51,7 @@ for (const [name, title, launcher] of launchers) {
       assert.equal(r.stdout, 'SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n');
     });
 
-    it('the child may run on every CPU the daemon may, from its first instruction', async () => {
+    it('the child may run on every CPU the daemon may, as soon as it starts', async () => {
       // A launcher that placed the child by narrowing the spawning thread's CPU mask could give
       // the mask back only after the exec; a child that reads it at once would then see one CPU
       // now and then (README, Benchmarks: "On the EPYC VM"). So many short runs, each reading it.
