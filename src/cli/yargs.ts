@@ -5,9 +5,9 @@
 // make an Intl.Segmenter at load (ICU's grapheme rules), and with cliui's own modules that was
 // 3.6 MiB of a daemon's resident memory at rest, 3 of them anonymous: paid by every `serve` and
 // `agent`, which never print help. Here the same factory gets the same shim with those two
-// required on first use (require() of an ES module: Node >= 20.19). The factory and the argv helper are
-// files inside yargs that its package exports do not name; if a later yargs moves them, every
-// CLI test fails at this import.
+// required on first use (require() of an ES module: Node >= 20.19). The factory and the argv
+// helper are files inside yargs that its package exports do not name; if a later yargs moves
+// them, every CLI test fails at this import.
 import { notStrictEqual, strictEqual } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
